@@ -26,6 +26,12 @@ export interface SpdyProtocolErrorOptions {
   offset?: number | undefined;
   /** The frame type concerned ('DATA', 'SYN_STREAM', ...), when known. */
   frameType?: string | undefined;
+  /**
+   * The payload length announced by the faulty frame's header, when known. A
+   * session needs it for a DATA frame rejected by the codec: SPDY/3.1 §2.6.8
+   * still counts its bytes against the session flow-control window.
+   */
+  payloadLength?: number | undefined;
   cause?: unknown;
 }
 
@@ -41,6 +47,7 @@ export class SpdyProtocolError extends Error {
   readonly streamId: number | undefined;
   readonly offset: number | undefined;
   readonly frameType: string | undefined;
+  readonly payloadLength: number | undefined;
 
   constructor(message: string, options: SpdyProtocolErrorOptions) {
     super(describe(message, options), options.cause === undefined ? undefined : { cause: options.cause });
@@ -51,6 +58,7 @@ export class SpdyProtocolError extends Error {
     this.streamId = options.streamId;
     this.offset = options.offset;
     this.frameType = options.frameType;
+    this.payloadLength = options.payloadLength;
   }
 
   /** The spec's name of `status` (RST_STREAM or GOAWAY status, per scope). */

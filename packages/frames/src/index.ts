@@ -1,3 +1,6 @@
 export * from './constants.js';
 export * from './types.js';
 export * from './errors.js';
+export * from './encode.js';
+export * from './decode.js';
+export * from './describe.js';
