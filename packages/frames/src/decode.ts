@@ -84,8 +84,9 @@ export class FrameDecoder {
   private pos = 0;
   private held = 0;
   private consumed = 0;
-  /** Bytes of an oversized DATA payload still to discard. */
+  /** Bytes of an oversized DATA payload still to discard, and where that frame started. */
   private skipping = 0;
+  private skippedFrameStart = 0;
   private failure: SpdyProtocolError | undefined;
   /** Room to read a field that straddles chunks (a header plus 4 payload bytes at most). */
   private readonly scratch = new Uint8Array(12);
@@ -169,9 +170,12 @@ export class FrameDecoder {
    */
   finish(): SpdyProtocolError | undefined {
     if (this.failure !== undefined || (this.held === 0 && this.skipping === 0)) return undefined;
-    const frameType = this.skipping > 0 ? 'DATA' : this.held >= 4 ? this.peekTypeName() : undefined;
-    const missing = this.skipping > 0 ? `${this.skipping} bytes of a skipped DATA payload` : `${this.held} bytes of an incomplete frame`;
-    return this.fail(FrameErrorCode.TRUNCATED, `input ended with ${missing}`, this.consumed, frameType);
+    if (this.skipping > 0) {
+      const message = `input ended ${this.skipping} bytes before the end of a skipped DATA payload`;
+      return this.fail(FrameErrorCode.TRUNCATED, message, this.skippedFrameStart, 'DATA');
+    }
+    const frameType = this.held >= 4 ? this.peekTypeName() : undefined;
+    return this.fail(FrameErrorCode.TRUNCATED, `input ended inside a frame, ${this.held} bytes into it`, this.consumed, frameType);
   }
 
   // --- DATA -----------------------------------------------------------------
@@ -187,6 +191,7 @@ export class FrameDecoder {
       // the stream alone is reset and the payload is skipped unbuffered.
       this.advance(FRAME_HEADER_SIZE);
       this.skipping = length;
+      this.skippedFrameStart = start;
       this.skip();
       return new SpdyProtocolError(`DATA frame of ${length} bytes exceeds the limit of ${this.maxDataFrameSize}`, {
         code: FrameErrorCode.FRAME_TOO_LARGE,
