@@ -1,0 +1,85 @@
+/**
+ * `spdy-frames decode`: the bytes of one direction of a session -> frames
+ * with their header blocks decompressed, each with its position in the input.
+ */
+
+import { FRAME_HEADER_SIZE, FrameDecoder, MAX_FRAME_LENGTH, SpdyProtocolError, type Frame, type WireVersion } from '@spdy/frames';
+import { HeaderInflater } from '@spdy/zlib-headers';
+import type { DecodedFrame, FramePosition } from './frame-json.js';
+
+export interface DecodeOptions {
+  version: WireVersion;
+  /** Largest frame payload accepted, control or DATA. Default 2^24 - 1: a capture tool shows everything the wire can carry. */
+  maxFrameSize?: number;
+  /** Largest decompressed header block. Default: the inflater's. */
+  maxHeaderListSize?: number;
+}
+
+export type DecodeEvent =
+  | { readonly kind: 'frame'; readonly frame: DecodedFrame; readonly position: FramePosition }
+  /** The first fault; nothing follows it. `offset` is where the faulty frame starts, or where the input ends. */
+  | { readonly kind: 'error'; readonly error: SpdyProtocolError; readonly offset: number };
+
+/**
+ * Decodes a whole capture, frame by frame, and stops at the first fault of
+ * either scope: after a fault the rest of a capture is usually noise.
+ */
+export function* decodeCapture(bytes: Uint8Array, options: DecodeOptions): Generator<DecodeEvent> {
+  const maxFrameSize = options.maxFrameSize ?? MAX_FRAME_LENGTH;
+  const decoder = new FrameDecoder({ version: options.version, maxControlFrameSize: maxFrameSize, maxDataFrameSize: maxFrameSize });
+  const inflater = new HeaderInflater(
+    options.version,
+    options.maxHeaderListSize === undefined ? {} : { maxHeaderListSize: options.maxHeaderListSize },
+  );
+  decoder.push(bytes);
+  let start = 0;
+  for (let item = decoder.next(); item !== undefined; item = decoder.next()) {
+    if (item instanceof SpdyProtocolError) {
+      yield { kind: 'error', error: item, offset: item.offset ?? start };
+      return;
+    }
+    const position = { offset: start, length: decoder.offset - start - FRAME_HEADER_SIZE };
+    let frame: DecodedFrame;
+    try {
+      frame = withHeaders(item, inflater);
+    } catch (error) {
+      if (!(error instanceof SpdyProtocolError)) throw error;
+      yield { kind: 'error', error, offset: start };
+      return;
+    }
+    yield { kind: 'frame', frame, position };
+    start = decoder.offset;
+  }
+  const truncated = decoder.finish();
+  if (truncated !== undefined) yield { kind: 'error', error: truncated, offset: truncated.offset ?? start };
+}
+
+/** The frame with its header block replaced by the decoded headers; throws the inflater's SpdyProtocolError. */
+function withHeaders(frame: Frame, inflater: HeaderInflater): DecodedFrame {
+  switch (frame.type) {
+    case 'SYN_STREAM': {
+      const { headerBlock, ...rest } = frame;
+      return { ...rest, headers: inflater.inflate(headerBlock, frame.streamId, frame.type) };
+    }
+    case 'SYN_REPLY': {
+      const { headerBlock, ...rest } = frame;
+      return { ...rest, headers: inflater.inflate(headerBlock, frame.streamId, frame.type) };
+    }
+    case 'HEADERS': {
+      const { headerBlock, ...rest } = frame;
+      return { ...rest, headers: inflater.inflate(headerBlock, frame.streamId, frame.type) };
+    }
+    default:
+      return frame;
+  }
+}
+
+/**
+ * The wire version announced by the first control frame of a capture
+ * (2 or 3), or undefined when the capture starts with DATA or an unknown version.
+ */
+export function sniffVersion(bytes: Uint8Array): WireVersion | undefined {
+  if (bytes.length < 2 || (bytes[0]! & 0x80) === 0) return undefined;
+  const version = ((bytes[0]! & 0x7f) << 8) | bytes[1]!;
+  return version === 2 || version === 3 ? version : undefined;
+}
