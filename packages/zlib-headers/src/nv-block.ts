@@ -1,0 +1,331 @@
+/**
+ * Uncompressed name/value header blocks (v2 "Name/Value header block format",
+ * v3/3.1 §2.6.10): a count, then for each pair a length-prefixed name and a
+ * length-prefixed value. Counts and lengths are 16-bit in SPDY/2 and 32-bit in
+ * SPDY/3, big-endian.
+ *
+ * Strings are latin1, byte for byte: each char code 0–255 is one byte. A name
+ * appears once per block; several values of one name travel as one value
+ * joined by single NULs. On the API side a name may repeat: encoding joins its
+ * values (first-occurrence order), decoding splits them back into adjacent
+ * pairs.
+ */
+
+import type { SpdyProtocolError, WireVersion } from '@spdy/frames';
+import { type BlockContext, HeaderErrorCode, streamError } from './errors.js';
+
+/** Decoded headers: name/value pairs in wire order, one pair per value. */
+export type HeaderList = Array<[name: string, value: string]>;
+
+/**
+ * Headers to encode: pairs (a name may repeat; its values are joined in
+ * order), or an object whose values are a string or a list of strings.
+ */
+export type HeaderInput = ReadonlyArray<readonly [name: string, value: string]> | Readonly<Record<string, string | readonly string[]>>;
+
+/** Options of {@link decodeNameValueBlock}. */
+export interface DecodeNameValueOptions {
+  /** The stream the block belongs to, recorded in errors. */
+  streamId?: number;
+  /** The frame that carried the block ('SYN_STREAM', ...), recorded in errors. */
+  frameType?: string;
+}
+
+/**
+ * Encodes headers as an uncompressed name/value block.
+ *
+ * @throws TypeError for headers the spec forbids (empty, uppercase or NUL in a
+ * name; an empty value in SPDY/2; an empty part in a NUL-joined value; a
+ * character above U+00FF), RangeError when a count or length does not fit the
+ * version's field.
+ */
+export function encodeNameValueBlock(headers: HeaderInput, version: WireVersion): Uint8Array {
+  const count = collectHeaders(headers);
+  const block = new Uint8Array(blockSize(count, version));
+  writeBlock(block, count, version);
+  return block;
+}
+
+/**
+ * Decodes an uncompressed name/value block.
+ *
+ * @throws SpdyProtocolError (scope 'stream', RST_STREAM PROTOCOL_ERROR) when
+ * the block breaks the spec's rules; see `HeaderErrorCode` for the codes.
+ */
+export function decodeNameValueBlock(block: Uint8Array, version: WireVersion, options: DecodeNameValueOptions = {}): HeaderList {
+  return decodeBlock(block, block.length, version, options);
+}
+
+// ---------------------------------------------------------------------------
+// Encoding. Headers are first gathered into module-level scratch arrays (one
+// entry per distinct name, values already joined), then sized, then written.
+// Encoding is synchronous, so the scratch arrays can never be shared by two
+// calls at once.
+
+const names: string[] = [];
+const values: string[] = [];
+
+/** Beyond this many entries, duplicate names are found with a Map rather than a scan. */
+const LINEAR_SCAN_MAX = 24;
+
+/** Gathers `headers` into the scratch arrays; returns the number of distinct names. */
+export function collectHeaders(headers: HeaderInput): number {
+  let count = 0;
+  if (isPairList(headers)) {
+    const index = headers.length > LINEAR_SCAN_MAX ? new Map<string, number>() : undefined;
+    for (let i = 0; i < headers.length; i++) {
+      const pair = headers[i]!;
+      const name = pair[0];
+      const value = pair[1];
+      if (typeof name !== 'string' || typeof value !== 'string') throw new TypeError(`header ${i}: name and value must be strings`);
+      let at = -1;
+      if (index === undefined) {
+        for (let j = 0; j < count; j++) {
+          if (names[j] === name) {
+            at = j;
+            break;
+          }
+        }
+      } else {
+        at = index.get(name) ?? -1;
+        if (at < 0) index.set(name, count);
+      }
+      if (at < 0) {
+        names[count] = name;
+        values[count++] = value;
+      } else {
+        values[at] += '\0' + value;
+      }
+    }
+  } else {
+    for (const name of Object.keys(headers)) {
+      const value = headers[name];
+      if (typeof value === 'string') {
+        names[count] = name;
+        values[count++] = value;
+      } else if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) {
+        names[count] = name;
+        values[count++] = value.join('\0');
+      } else {
+        throw new TypeError(`header ${JSON.stringify(name)}: the value must be a string or a non-empty array of strings`);
+      }
+    }
+  }
+  return count;
+}
+
+function isPairList(headers: HeaderInput): headers is ReadonlyArray<readonly [string, string]> {
+  return Array.isArray(headers);
+}
+
+/** Size in bytes of the block for the first `count` scratch entries; checks the version's field widths. */
+export function blockSize(count: number, version: WireVersion): number {
+  const lengthSize = version === 2 ? 2 : 4;
+  const max = version === 2 ? 0xffff : 0xffffffff;
+  if (count > max) throw new RangeError(`${count} header names do not fit a SPDY/${version} block`);
+  let size = lengthSize * (1 + 2 * count);
+  for (let i = 0; i < count; i++) {
+    const nameLength = names[i]!.length;
+    const valueLength = values[i]!.length;
+    if (nameLength > max || valueLength > max) throw new RangeError(`header ${JSON.stringify(names[i])} is too long for SPDY/${version}`);
+    size += nameLength + valueLength;
+  }
+  return size;
+}
+
+/** Writes the first `count` scratch entries into `out` (at least `blockSize()` long); returns the bytes written. */
+export function writeBlock(out: Uint8Array, count: number, version: WireVersion): number {
+  let pos = version === 2 ? writeUint16(out, 0, count) : writeUint32(out, 0, count);
+  for (let i = 0; i < count; i++) {
+    const name = names[i]!;
+    const value = values[i]!;
+    pos = version === 2 ? writeUint16(out, pos, name.length) : writeUint32(out, pos, name.length);
+    pos = writeName(out, pos, name);
+    pos = version === 2 ? writeUint16(out, pos, value.length) : writeUint32(out, pos, value.length);
+    pos = writeValue(out, pos, name, value, version);
+  }
+  return pos;
+}
+
+function writeUint16(out: Uint8Array, pos: number, n: number): number {
+  out[pos] = n >>> 8;
+  out[pos + 1] = n;
+  return pos + 2;
+}
+
+function writeUint32(out: Uint8Array, pos: number, n: number): number {
+  out[pos] = n >>> 24;
+  out[pos + 1] = n >>> 16;
+  out[pos + 2] = n >>> 8;
+  out[pos + 3] = n;
+  return pos + 4;
+}
+
+function writeName(out: Uint8Array, pos: number, name: string): number {
+  if (name.length === 0) throw new TypeError('header names must not be empty');
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) throw new TypeError(`header name ${JSON.stringify(name)} must be lowercase`);
+    if (c === 0 || c > 0xff) throw new TypeError(`header name ${JSON.stringify(name)} has a character outside 0x01-0xff`);
+    out[pos++] = c;
+  }
+  return pos;
+}
+
+function writeValue(out: Uint8Array, pos: number, name: string, value: string, version: WireVersion): number {
+  if (value.length === 0) {
+    if (version === 2) throw new TypeError(`header ${JSON.stringify(name)}: SPDY/2 forbids empty values`);
+    return pos;
+  }
+  // An empty part of a NUL-joined value is a NUL at either end or two in a row;
+  // starting with previous = 0 makes a leading NUL one of them.
+  let previous = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 0xff) throw new TypeError(`header ${JSON.stringify(name)}: the value has a character above U+00FF`);
+    if (c === 0 && previous === 0) throw emptyPart(name);
+    out[pos++] = previous = c;
+  }
+  if (previous === 0) throw emptyPart(name);
+  return pos;
+}
+
+function emptyPart(name: string): TypeError {
+  return new TypeError(`header ${JSON.stringify(name)}: an empty value among several values (or a stray NUL)`);
+}
+
+// ---------------------------------------------------------------------------
+// Decoding.
+
+/** Decodes the block in `buf[0, end)`. */
+export function decodeBlock(buf: Uint8Array, end: number, version: WireVersion, context: BlockContext): HeaderList {
+  const wide = version !== 2;
+  const lengthSize = wide ? 4 : 2;
+  if (end < lengthSize) throw truncated('the pair count', context);
+  const count = wide ? readUint32(buf, 0) : readUint16(buf, 0);
+  let pos = lengthSize;
+  // Every pair takes at least its two length fields: check before looping or allocating.
+  if (count > (end - pos) / (2 * lengthSize)) {
+    throw streamError(HeaderErrorCode.TRUNCATED, `the block announces ${count} pairs but has only ${end - pos} bytes left`, context);
+  }
+  const headers: HeaderList = [];
+  const seen = count > LINEAR_SCAN_MAX ? new Set<string>() : undefined;
+  for (let i = 0; i < count; i++) {
+    if (end - pos < lengthSize) throw truncated(`the length of name ${i}`, context);
+    const nameLength = wide ? readUint32(buf, pos) : readUint16(buf, pos);
+    pos += lengthSize;
+    if (nameLength > end - pos) throw truncated(`name ${i} (${nameLength} bytes)`, context);
+    const name = readName(buf, pos, pos + nameLength, context);
+    pos += nameLength;
+    if (seen === undefined ? hasName(headers, name) : seen.has(name)) {
+      throw streamError(HeaderErrorCode.DUPLICATE_NAME, `duplicate header name ${JSON.stringify(name)}`, context);
+    }
+    seen?.add(name);
+    if (end - pos < lengthSize) throw truncated(`the length of the value of ${JSON.stringify(name)}`, context);
+    const valueLength = wide ? readUint32(buf, pos) : readUint16(buf, pos);
+    pos += lengthSize;
+    if (valueLength > end - pos) throw truncated(`the value of ${JSON.stringify(name)} (${valueLength} bytes)`, context);
+    readValues(buf, pos, pos + valueLength, name, headers, version, context);
+    pos += valueLength;
+  }
+  if (pos !== end) {
+    throw streamError(HeaderErrorCode.TRAILING_BYTES, `${end - pos} bytes follow the last name/value pair`, context);
+  }
+  return headers;
+}
+
+function truncated(what: string, context: BlockContext): SpdyProtocolError {
+  return streamError(HeaderErrorCode.TRUNCATED, `the block ends inside ${what}`, context);
+}
+
+function readUint16(buf: Uint8Array, pos: number): number {
+  return (buf[pos]! << 8) | buf[pos + 1]!;
+}
+
+function readUint32(buf: Uint8Array, pos: number): number {
+  // Multiplication keeps values above 2^31 positive.
+  return buf[pos]! * 0x1000000 + ((buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!);
+}
+
+/** Whether a name is already in `headers` (values of one name are adjacent, names are few). */
+function hasName(headers: HeaderList, name: string): boolean {
+  for (let i = 0; i < headers.length; i++) if (headers[i]![0] === name) return true;
+  return false;
+}
+
+function readName(buf: Uint8Array, start: number, end: number, context: BlockContext): string {
+  if (start === end) throw streamError(HeaderErrorCode.EMPTY_NAME, 'a header name is empty', context);
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c >= 0x41 && c <= 0x5a) {
+      throw streamError(HeaderErrorCode.UPPERCASE_NAME, `header name ${JSON.stringify(latin1(buf, start, end))} is not lowercase`, context);
+    }
+    if (c === 0) throw streamError(HeaderErrorCode.INVALID_NAME, `header name ${JSON.stringify(latin1(buf, start, end))} contains NUL`, context);
+  }
+  return latin1(buf, start, end);
+}
+
+/** Appends one pair per NUL-separated part of the value in `buf[start, end)`. */
+function readValues(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  name: string,
+  headers: HeaderList,
+  version: WireVersion,
+  context: BlockContext,
+): void {
+  if (start === end) {
+    if (version === 2) throw streamError(HeaderErrorCode.EMPTY_VALUE, `header ${JSON.stringify(name)} has an empty value`, context);
+    headers.push([name, '']);
+    return;
+  }
+  let partStart = start;
+  for (let i = start; i <= end; i++) {
+    if (i < end && buf[i] !== 0) continue;
+    if (i === partStart) {
+      throw streamError(HeaderErrorCode.EMPTY_VALUE_PART, `header ${JSON.stringify(name)} has an empty part in its NUL-separated values`, context);
+    }
+    headers.push([name, latin1(buf, partStart, i)]);
+    partStart = i + 1;
+  }
+}
+
+/** Longest run handed to String.fromCharCode at once (engines cap the argument count). */
+const LATIN1_CHUNK = 8192;
+
+/** The latin1 string of `buf[start, end)`. */
+export function latin1(buf: Uint8Array, start: number, end: number): string {
+  const length = end - start;
+  if (length <= CACHED_MAX_LENGTH) return cachedLatin1(buf, start, end);
+  if (length <= LATIN1_CHUNK) return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+  let text = '';
+  for (let i = start; i < end; i += LATIN1_CHUNK) text += latin1(buf, i, Math.min(end, i + LATIN1_CHUNK));
+  return text;
+}
+
+// Header names and many values (user-agent, accept, content-type, ...) repeat
+// from block to block and across sessions. A small direct-mapped table of the
+// strings made recently saves creating them again: hashing and comparing the
+// bytes costs less than String.fromCharCode over a fresh subarray view. The
+// table holds at most CACHE_SIZE short strings, shared by the whole process.
+const CACHED_MAX_LENGTH = 128;
+const CACHE_SIZE = 1024;
+const cache: Array<string | undefined> = new Array<string | undefined>(CACHE_SIZE).fill(undefined);
+
+function cachedLatin1(buf: Uint8Array, start: number, end: number): string {
+  let hash = end - start;
+  for (let i = start; i < end; i++) hash = Math.imul(hash, 31) + buf[i]!;
+  const slot = (hash ^ (hash >>> 15)) & (CACHE_SIZE - 1);
+  const hit = cache[slot];
+  if (hit !== undefined && sameBytes(hit, buf, start, end)) return hit;
+  const text = String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+  cache[slot] = text;
+  return text;
+}
+
+function sameBytes(text: string, buf: Uint8Array, start: number, end: number): boolean {
+  if (text.length !== end - start) return false;
+  for (let i = start; i < end; i++) if (text.charCodeAt(i - start) !== buf[i]) return false;
+  return true;
+}
