@@ -68,7 +68,15 @@ export type DecodedItem = Frame | SpdyProtocolError;
 
 const EMPTY = new Uint8Array(0);
 
-/** Header frames carry compressed state: losing one of them desynchronises zlib, so faults there are session errors. */
+/**
+ * Chunks up to this size that arrive while other bytes are pending are copied
+ * into an owned buffer instead of being queued one by one: a peer sending a
+ * byte at a time must not cost the decoder an object per byte.
+ */
+const SMALL_CHUNK = 256;
+const GATHER_BUFFER_SIZE = 4096;
+
+/** The frames that carry a compressed header block, with a stream id in their first 4 payload bytes. */
 function isHeaderFrameType(type: number): boolean {
   return type === FrameType.SYN_STREAM || type === FrameType.SYN_REPLY || type === FrameType.HEADERS;
 }
@@ -88,6 +96,9 @@ export class FrameDecoder {
   private skipping = 0;
   private skippedFrameStart = 0;
   private failure: SpdyProtocolError | undefined;
+  /** Append-only buffer gathering small chunks; bytes before `gatherEnd` may be referenced by decoded frames. */
+  private gather = EMPTY;
+  private gatherEnd = 0;
   /** Room to read a field that straddles chunks (a header plus 4 payload bytes at most). */
   private readonly scratch = new Uint8Array(12);
 
@@ -117,14 +128,34 @@ export class FrameDecoder {
   }
 
   /**
-   * Adds received bytes. The chunk is kept, not copied: the caller must not
+   * Adds received bytes. The chunk is kept, not copied (except a chunk of 256
+   * bytes or less arriving while other bytes are pending): the caller must not
    * modify it while frames decoded from it are in use. Ignored after a
    * session error.
    */
   push(chunk: Uint8Array): void {
     if (this.failure !== undefined || chunk.length === 0) return;
-    this.chunks.push(chunk);
     this.held += chunk.length;
+    const chunks = this.chunks;
+    if (chunk.length > SMALL_CHUNK || chunks.length === this.head) {
+      chunks.push(chunk);
+      return;
+    }
+    const n = chunk.length;
+    if (this.gatherEnd + n > this.gather.length) {
+      this.gather = new Uint8Array(GATHER_BUFFER_SIZE);
+      this.gatherEnd = 0;
+    }
+    const at = this.gatherEnd;
+    this.gather.set(chunk, at);
+    this.gatherEnd += n;
+    const last = chunks[chunks.length - 1];
+    if (last.buffer === this.gather.buffer && last.byteOffset + last.length === at) {
+      // Still the last queued chunk: grow it in place (the head chunk keeps its start, so `pos` stays valid).
+      chunks[chunks.length - 1] = this.gather.subarray(last.byteOffset, at + n);
+    } else {
+      chunks.push(this.gather.subarray(at, at + n));
+    }
   }
 
   /**

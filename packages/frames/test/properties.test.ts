@@ -104,6 +104,38 @@ describe('chunking invariance', () => {
   });
 });
 
+describe('small chunks', () => {
+  it('decodes the same whatever mix of tiny and large reads carries big frames', () => {
+    // Tiny reads are gathered into 4 KiB buffers of the decoder's own: frames here cross those buffers' ends.
+    const bigData = fc.record({
+      type: fc.constant('DATA' as const),
+      streamId: fc.integer({ min: 1, max: 0x7fffffff }),
+      flags: fc.integer({ min: 0, max: 255 }),
+      data: fc.uint8Array({ minLength: 1, maxLength: 6000 }),
+    });
+    const input = versionArb.chain((version) =>
+      fc.tuple(fc.constant(version), fc.array(fc.oneof(bigData, frameArb(version)), { minLength: 1, maxLength: 6 })),
+    );
+    const readSizes = fc.array(fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 200, max: 300 }), fc.integer({ min: 1000, max: 5000 })), {
+      minLength: 1,
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(input, readSizes, ([version, frames], sizes) => {
+        const bytes = concat(...frames.map((f) => encodeFrame(f, version)));
+        const chunks: Uint8Array[] = [];
+        for (let at = 0, i = 0; at < bytes.length; i++) {
+          const size = sizes[i % sizes.length]!;
+          chunks.push(bytes.subarray(at, at + size));
+          at += size;
+        }
+        expect(decodeChunks(chunks, version)).toEqual(frames);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('zero-copy', () => {
   it('gives DATA payloads, header blocks and unknown payloads as views of a single input chunk', () => {
     fc.assert(
