@@ -98,13 +98,13 @@ const done = new Promise((resolve, reject) => {
 });
 
 await done;
-// Let the last frames (WINDOW_UPDATEs, the agent's closing) pass the relay.
+// Let the last frames (WINDOW_UPDATEs) pass the relay; the script then exits
+// without closing, so the capture holds no teardown noise.
 await new Promise((resolve) => setTimeout(resolve, 300));
-agent.close?.(() => {});
-relay.close();
-server.close();
 
-writeFileSync(fixture('spdy-transport-client-to-server.bin'), Buffer.concat(toServer));
-writeFileSync(fixture('spdy-transport-server-to-client.bin'), Buffer.concat(toClient));
-console.log(`recorded ${Buffer.concat(toServer).length} bytes client->server, ${Buffer.concat(toClient).length} bytes server->client`);
+const sent = Buffer.concat(toServer);
+const received = Buffer.concat(toClient);
+writeFileSync(fixture('spdy-transport-client-to-server.bin'), sent);
+writeFileSync(fixture('spdy-transport-server-to-client.bin'), received);
+console.log(`recorded ${sent.length} bytes client->server, ${received.length} bytes server->client`);
 process.exit(0);
