@@ -10,3 +10,15 @@ export { HeaderErrorCode, type HeaderErrorCodeValue, INFLATE_WORK_FACTOR } from 
 export { type DecodeNameValueOptions, type HeaderInput, type HeaderList, decodeNameValueBlock, encodeNameValueBlock } from './nv-block.js';
 export { DEFAULT_MEM_LEVEL, DEFAULT_WINDOW_BITS, HeaderDeflater, type HeaderDeflaterOptions, defaultCompressionLevel } from './deflater.js';
 export { DEFAULT_MAX_HEADER_LIST_SIZE, HeaderInflater, type HeaderInflaterOptions } from './inflater.js';
+export {
+  type DecodedFrame,
+  type DecodedHeadersFrame,
+  type DecodedSynReplyFrame,
+  type DecodedSynStreamFrame,
+  type FrameToEncode,
+  HeaderFrameDecoder,
+  type HeaderFrameDecoderOptions,
+  HeaderFrameEncoder,
+  type HeaderFrameEncoderOptions,
+  type WithHeaders,
+} from './header-frames.js';
