@@ -219,7 +219,9 @@ export class FrameDecoder {
     }
     if (length > this.maxDataFrameSize) {
       // Draft 3 §2.6.3 FRAME_TOO_LARGE: DATA carries no compression state, so
-      // the stream alone is reset and the payload is skipped unbuffered.
+      // the stream alone is reset and the payload is skipped unbuffered. Draft 2
+      // has no FRAME_TOO_LARGE status; INTERNAL_ERROR says we could not handle
+      // the stream without blaming the peer.
       this.advance(FRAME_HEADER_SIZE);
       this.skipping = length;
       this.skippedFrameStart = start;
@@ -227,7 +229,7 @@ export class FrameDecoder {
       return new SpdyProtocolError(`DATA frame of ${length} bytes exceeds the limit of ${this.maxDataFrameSize}`, {
         code: FrameErrorCode.FRAME_TOO_LARGE,
         scope: 'stream',
-        status: RstStatus.FRAME_TOO_LARGE,
+        status: this.version === 2 ? RstStatus.INTERNAL_ERROR : RstStatus.FRAME_TOO_LARGE,
         streamId,
         offset: start,
         frameType: 'DATA',
@@ -307,7 +309,7 @@ export class FrameDecoder {
     this.advance(FRAME_HEADER_SIZE);
     const payload = this.take(length);
     if (!ours) {
-      // Draft 2 §2.2.1 "Protocol versioning": other versions are checked lazily; the session decides.
+      // Draft 2, "Protocol versioning": versions are checked lazily, only a SYN_STREAM earns a reply; the session decides.
       return { type: 'UNKNOWN', version, frameType: type, flags, payload };
     }
     return this.parseControl(type, flags, payload, start);

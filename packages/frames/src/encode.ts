@@ -26,8 +26,9 @@ export function encodedFrameLength(frame: Frame, version: WireVersion): number {
 
 /** Encodes one frame into a new buffer of exactly its size. */
 export function encodeFrame(frame: Frame, version: WireVersion): Uint8Array {
-  const out = new Uint8Array(encodedFrameLength(frame, version));
-  writeFrameInto(frame, version, out, 0);
+  const size = encodedFrameLength(frame, version);
+  const out = new Uint8Array(size);
+  writeFrame(frame, version, out, 0, size);
   return out;
 }
 
@@ -53,7 +54,9 @@ export function dataFrameHeader(streamId: number, flags: number, length: number)
 /**
  * Encodes `frame` into `target` at `offset` and returns the number of bytes
  * written ({@link encodedFrameLength}). Lets a caller pack several frames into
- * one buffer without intermediate copies.
+ * one buffer without intermediate copies. Throws before writing anything if
+ * the frame does not fit; on any other throw (an invalid field), the bytes of
+ * `target` in the frame's range are unspecified.
  */
 export function writeFrameInto(frame: Frame, version: WireVersion, target: Uint8Array, offset: number): number {
   const size = encodedFrameLength(frame, version);
@@ -61,7 +64,11 @@ export function writeFrameInto(frame: Frame, version: WireVersion, target: Uint8
   if (!Number.isInteger(offset) || offset < 0 || offset + size > target.length) {
     throw new RangeError(`${frame.type}: needs ${size} bytes at offset ${offset} of a ${target.length}-byte target`);
   }
-  const t = target;
+  return writeFrame(frame, version, target, offset, size);
+}
+
+/** Writes a frame whose `size` (from {@link encodedFrameLength}) fits `t` at `offset`; returns `size`. */
+function writeFrame(frame: Frame, version: WireVersion, t: Uint8Array, offset: number, size: number): number {
   let p = offset;
   if (frame.type === 'DATA') {
     writeDataHeader(t, p, frame.streamId, frame.flags, frame.data.length);

@@ -247,6 +247,13 @@ describe('frame size limits', () => {
     expect(decoder.offset).toBe(12 + 8 + 1_000_000 + 12);
   });
 
+  it('resets an oversized SPDY/2 DATA stream with INTERNAL_ERROR, as draft 2 has no FRAME_TOO_LARGE', () => {
+    const decoder = new FrameDecoder({ version: 2, maxDataFrameSize: 1 });
+    const items = [...decoder.decode(concat(fromHex('00000003 00 000002 abcd'), ping(2)))];
+    expect(asError(items[0])).toMatchObject({ code: FrameErrorCode.FRAME_TOO_LARGE, scope: 'stream', status: RstStatus.INTERNAL_ERROR, streamId: 3 });
+    expect(items[1]).toEqual({ type: 'PING', flags: 0, id: 1 });
+  });
+
   it('reports truncation inside a skipped DATA payload', () => {
     const decoder = new FrameDecoder({ version: 3, maxDataFrameSize: 0 });
     expect(asError([...decoder.decode(fromHex('00000001 00 000004 ab'))][0]).scope).toBe('stream');
