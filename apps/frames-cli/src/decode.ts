@@ -3,9 +3,9 @@
  * with their header blocks decompressed, each with its position in the input.
  */
 
-import { FRAME_HEADER_SIZE, FrameDecoder, MAX_FRAME_LENGTH, SpdyProtocolError, type Frame, type WireVersion } from '@spdy/frames';
-import { HeaderInflater } from '@spdy/zlib-headers';
-import type { DecodedFrame, FramePosition } from './frame-json.js';
+import { FRAME_HEADER_SIZE, MAX_FRAME_LENGTH, SpdyProtocolError, type WireVersion } from '@spdy/frames';
+import { type DecodedFrame, HeaderFrameDecoder } from '@spdy/zlib-headers';
+import type { FramePosition } from './frame-json.js';
 
 export interface DecodeOptions {
   version: WireVersion;
@@ -26,52 +26,26 @@ export type DecodeEvent =
  */
 export function* decodeCapture(bytes: Uint8Array, options: DecodeOptions): Generator<DecodeEvent> {
   const maxFrameSize = options.maxFrameSize ?? MAX_FRAME_LENGTH;
-  const decoder = new FrameDecoder({ version: options.version, maxControlFrameSize: maxFrameSize, maxDataFrameSize: maxFrameSize });
-  const inflater = new HeaderInflater(
-    options.version,
-    options.maxHeaderListSize === undefined ? {} : { maxHeaderListSize: options.maxHeaderListSize },
-  );
+  const decoder = new HeaderFrameDecoder({
+    version: options.version,
+    maxControlFrameSize: maxFrameSize,
+    maxDataFrameSize: maxFrameSize,
+    maxHeaderListSize: options.maxHeaderListSize,
+  });
   decoder.push(bytes);
+  // Where the next frame starts: header block errors carry no offset of their own.
   let start = 0;
   for (let item = decoder.next(); item !== undefined; item = decoder.next()) {
     if (item instanceof SpdyProtocolError) {
       yield { kind: 'error', error: item, offset: item.offset ?? start };
       return;
     }
-    const position = { offset: start, length: decoder.offset - start - FRAME_HEADER_SIZE };
-    let frame: DecodedFrame;
-    try {
-      frame = withHeaders(item, inflater);
-    } catch (error) {
-      if (!(error instanceof SpdyProtocolError)) throw error;
-      yield { kind: 'error', error, offset: start };
-      return;
-    }
-    yield { kind: 'frame', frame, position };
-    start = decoder.offset;
+    const end = decoder.frames.offset;
+    yield { kind: 'frame', frame: item, position: { offset: start, length: end - start - FRAME_HEADER_SIZE } };
+    start = end;
   }
   const truncated = decoder.finish();
   if (truncated !== undefined) yield { kind: 'error', error: truncated, offset: truncated.offset ?? start };
-}
-
-/** The frame with its header block replaced by the decoded headers; throws the inflater's SpdyProtocolError. */
-function withHeaders(frame: Frame, inflater: HeaderInflater): DecodedFrame {
-  switch (frame.type) {
-    case 'SYN_STREAM': {
-      const { headerBlock, ...rest } = frame;
-      return { ...rest, headers: inflater.inflate(headerBlock, frame.streamId, frame.type) };
-    }
-    case 'SYN_REPLY': {
-      const { headerBlock, ...rest } = frame;
-      return { ...rest, headers: inflater.inflate(headerBlock, frame.streamId, frame.type) };
-    }
-    case 'HEADERS': {
-      const { headerBlock, ...rest } = frame;
-      return { ...rest, headers: inflater.inflate(headerBlock, frame.streamId, frame.type) };
-    }
-    default:
-      return frame;
-  }
 }
 
 /**

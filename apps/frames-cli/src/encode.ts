@@ -4,9 +4,9 @@
  * deflater in line order, as a real sender would.
  */
 
-import { encodeFrame, type Frame, type WireVersion } from '@spdy/frames';
-import { HeaderDeflater } from '@spdy/zlib-headers';
-import { type DecodedFrame, frameFromJson } from './frame-json.js';
+import type { WireVersion } from '@spdy/frames';
+import { HeaderFrameEncoder } from '@spdy/zlib-headers';
+import { frameFromJson } from './frame-json.js';
 
 export interface EncodeOptions {
   version: WireVersion;
@@ -31,14 +31,14 @@ export class EncodeLineError extends Error {
  * the first line that is not a valid frame.
  */
 export function encodeLines(text: string, options: EncodeOptions): Uint8Array {
-  const deflater = new HeaderDeflater(options.version, { level: options.level });
+  const encoder = new HeaderFrameEncoder({ version: options.version, level: options.level });
   const parts: Uint8Array[] = [];
   let total = 0;
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
     let bytes: Uint8Array;
     try {
-      bytes = encodeFrame(compressed(frameFromJson(JSON.parse(line)), deflater), options.version);
+      bytes = encoder.encode(frameFromJson(JSON.parse(line)));
     } catch (error) {
       throw new EncodeLineError(index + 1, (error as Error).message);
     }
@@ -52,24 +52,4 @@ export function encodeLines(text: string, options: EncodeOptions): Uint8Array {
     offset += part.length;
   }
   return out;
-}
-
-/** The frame with its headers compressed into a header block. */
-function compressed(frame: DecodedFrame, deflater: HeaderDeflater): Frame {
-  switch (frame.type) {
-    case 'SYN_STREAM': {
-      const { headers, ...rest } = frame;
-      return { ...rest, headerBlock: deflater.deflate(headers) };
-    }
-    case 'SYN_REPLY': {
-      const { headers, ...rest } = frame;
-      return { ...rest, headerBlock: deflater.deflate(headers) };
-    }
-    case 'HEADERS': {
-      const { headers, ...rest } = frame;
-      return { ...rest, headerBlock: deflater.deflate(headers) };
-    }
-    default:
-      return frame;
-  }
 }

@@ -16,18 +16,11 @@ import {
   rstStatusName,
   settingsIdName,
   type Frame,
-  type HeaderFrame,
   type SettingsEntry,
   type WireVersion,
 } from '@spdy/frames';
-import type { HeaderList } from '@spdy/zlib-headers';
+import type { DecodedFrame, HeaderList } from '@spdy/zlib-headers';
 import { parseHex, toHex } from './hex.js';
-
-/** A header frame whose block has been decompressed into name/value pairs. */
-export type WithHeaders<F extends HeaderFrame> = F extends HeaderFrame ? Omit<F, 'headerBlock'> & { readonly headers: HeaderList } : never;
-
-/** A frame as the tool sees it: header blocks decoded. */
-export type DecodedFrame = Exclude<Frame, HeaderFrame> | WithHeaders<HeaderFrame>;
 
 /** How DATA payloads are printed. */
 export type DataMode = 'hex' | 'utf8' | 'none';
