@@ -17,10 +17,10 @@
  * and decoding continues; a session-scope error stops the decoder for good.
  */
 
-import { FRAME_HEADER_SIZE, FrameType, GoawayStatus, MAX_FRAME_LENGTH, RstStatus, frameTypeName } from './constants.js';
+import { FRAME_HEADER_SIZE, Flag, FrameType, GoawayStatus, MAX_FRAME_LENGTH, RstStatus, frameTypeName } from './constants.js';
 import type { WireVersion } from './constants.js';
 import { SpdyProtocolError } from './errors.js';
-import type { CredentialFrame, Frame, SettingsEntry } from './types.js';
+import type { CredentialFrame, DataFrame, Frame, SettingsEntry } from './types.js';
 
 /** The stable `code` of each error the decoder reports. */
 export const FrameErrorCode = {
@@ -61,6 +61,15 @@ export interface FrameDecoderOptions {
    * its payload is skipped without being buffered.
    */
   maxDataFrameSize?: number;
+  /**
+   * Deliver a DATA frame that is not whole in one chunk as it arrives, in
+   * pieces: each piece is a DATA frame with the same stream id whose payload
+   * is a view of one chunk (never a copy), and only the last piece keeps the
+   * frame's FIN flag. Saves the copy and the wait, but the pieces then depend
+   * on the chunking; the bytes, streams and FIN do not. Default false: whole
+   * frames, the same whatever the chunking.
+   */
+  partialData?: boolean;
 }
 
 /** What {@link FrameDecoder.next} yields: a frame, or an error. */
@@ -85,6 +94,7 @@ export class FrameDecoder {
   readonly version: WireVersion;
   readonly maxControlFrameSize: number;
   readonly maxDataFrameSize: number;
+  readonly partialData: boolean;
 
   /** Chunks not fully consumed yet; `chunks[head]` is read from `pos`. */
   private chunks: Uint8Array[] = [];
@@ -92,9 +102,15 @@ export class FrameDecoder {
   private pos = 0;
   private held = 0;
   private consumed = 0;
-  /** Bytes of an oversized DATA payload still to discard, and where that frame started. */
-  private skipping = 0;
-  private skippedFrameStart = 0;
+  /**
+   * A DATA payload consumed over several calls: skipped (too large) or, with
+   * `partialData`, delivered in pieces. `payloadLeft` bytes are still to come.
+   */
+  private payloadLeft = 0;
+  private payloadSkipped = false;
+  private payloadFrameStart = 0;
+  private payloadStreamId = 0;
+  private payloadFlags = 0;
   private failure: SpdyProtocolError | undefined;
   /** Append-only buffer gathering small chunks; bytes before `gatherEnd` may be referenced by decoded frames. */
   private gather = EMPTY;
@@ -103,13 +119,14 @@ export class FrameDecoder {
   private readonly scratch = new Uint8Array(12);
 
   constructor(options: FrameDecoderOptions) {
-    const { version, maxControlFrameSize = DEFAULT_MAX_CONTROL_FRAME_SIZE, maxDataFrameSize = MAX_FRAME_LENGTH } = options;
+    const { version, maxControlFrameSize = DEFAULT_MAX_CONTROL_FRAME_SIZE, maxDataFrameSize = MAX_FRAME_LENGTH, partialData = false } = options;
     if (version !== 2 && version !== 3) throw new RangeError(`FrameDecoder version must be 2 or 3, got ${String(version)}`);
     checkLimit('maxControlFrameSize', maxControlFrameSize, MIN_CONTROL_FRAME_SIZE_LIMIT);
     checkLimit('maxDataFrameSize', maxDataFrameSize, 0);
     this.version = version;
     this.maxControlFrameSize = maxControlFrameSize;
     this.maxDataFrameSize = maxDataFrameSize;
+    this.partialData = partialData;
   }
 
   /** Total bytes consumed since the start of the input (after a session error: where the faulty frame starts). */
@@ -165,7 +182,10 @@ export class FrameDecoder {
    */
   next(): DecodedItem | undefined {
     if (this.failure !== undefined) return undefined;
-    if (this.skipping > 0 && !this.skip()) return undefined;
+    if (this.payloadLeft > 0) {
+      if (!this.payloadSkipped) return this.piece();
+      if (!this.skip()) return undefined;
+    }
     if (this.held < FRAME_HEADER_SIZE) return undefined;
 
     let b = this.chunks[this.head];
@@ -200,10 +220,10 @@ export class FrameDecoder {
    * draining {@link next}.
    */
   finish(): SpdyProtocolError | undefined {
-    if (this.failure !== undefined || (this.held === 0 && this.skipping === 0)) return undefined;
-    if (this.skipping > 0) {
-      const message = `input ended ${this.skipping} bytes before the end of a skipped DATA payload`;
-      return this.fail(FrameErrorCode.TRUNCATED, message, this.skippedFrameStart, 'DATA');
+    if (this.failure !== undefined || (this.held === 0 && this.payloadLeft === 0)) return undefined;
+    if (this.payloadLeft > 0) {
+      const message = `input ended ${this.payloadLeft} bytes before the end of a DATA payload`;
+      return this.fail(FrameErrorCode.TRUNCATED, message, this.payloadFrameStart, 'DATA', this.payloadStreamId);
     }
     const frameType = this.held >= 4 ? this.peekTypeName() : undefined;
     return this.fail(FrameErrorCode.TRUNCATED, `input ended inside a frame, ${this.held} bytes into it`, this.consumed, frameType);
@@ -223,8 +243,7 @@ export class FrameDecoder {
       // has no FRAME_TOO_LARGE status; INTERNAL_ERROR says we could not handle
       // the stream without blaming the peer.
       this.advance(FRAME_HEADER_SIZE);
-      this.skipping = length;
-      this.skippedFrameStart = start;
+      this.startPayload(start, streamId, flags, length, true);
       this.skip();
       return new SpdyProtocolError(`DATA frame of ${length} bytes exceeds the limit of ${this.maxDataFrameSize}`, {
         code: FrameErrorCode.FRAME_TOO_LARGE,
@@ -237,26 +256,52 @@ export class FrameDecoder {
       });
     }
     const total = FRAME_HEADER_SIZE + length;
-    if (this.held < total) return undefined;
     const c = this.chunks[this.head];
-    let data: Uint8Array;
     if (c.length - this.pos >= total) {
       // Hot path: the whole frame is in one chunk.
-      data = c.subarray(this.pos + FRAME_HEADER_SIZE, this.pos + total);
+      const data = c.subarray(this.pos + FRAME_HEADER_SIZE, this.pos + total);
       this.advance(total);
-    } else {
-      this.advance(FRAME_HEADER_SIZE);
-      data = this.take(length);
+      return { type: 'DATA', streamId, flags, data };
     }
-    return { type: 'DATA', streamId, flags, data };
+    if (this.partialData && length > 0) {
+      this.advance(FRAME_HEADER_SIZE);
+      this.startPayload(start, streamId, flags, length, false);
+      return this.piece();
+    }
+    if (this.held < total) return undefined;
+    this.advance(FRAME_HEADER_SIZE);
+    return { type: 'DATA', streamId, flags, data: this.take(length) };
+  }
+
+  private startPayload(start: number, streamId: number, flags: number, length: number, skipped: boolean): void {
+    this.payloadFrameStart = start;
+    this.payloadStreamId = streamId;
+    this.payloadFlags = flags;
+    this.payloadLeft = length;
+    this.payloadSkipped = skipped;
+  }
+
+  /**
+   * With `partialData`: the buffered part of the current DATA payload that
+   * sits in the head chunk, as a DATA frame; FIN only on the last piece.
+   */
+  private piece(): DataFrame | undefined {
+    if (this.held === 0) return undefined;
+    const c = this.chunks[this.head];
+    const n = Math.min(c.length - this.pos, this.payloadLeft);
+    const data = c.subarray(this.pos, this.pos + n);
+    this.advance(n);
+    this.payloadLeft -= n;
+    const flags = this.payloadLeft === 0 ? this.payloadFlags : this.payloadFlags & ~Flag.FIN;
+    return { type: 'DATA', streamId: this.payloadStreamId, flags, data };
   }
 
   /** Discards buffered bytes of an oversized DATA payload; true once it is all gone. */
   private skip(): boolean {
-    const n = Math.min(this.skipping, this.held);
+    const n = Math.min(this.payloadLeft, this.held);
     if (n > 0) this.advance(n);
-    this.skipping -= n;
-    return this.skipping === 0;
+    this.payloadLeft -= n;
+    return this.payloadLeft === 0;
   }
 
   // --- Control frames ---------------------------------------------------------
@@ -460,7 +505,7 @@ export class FrameDecoder {
     });
     this.failure = error;
     this.chunks = [];
-    this.head = this.pos = this.held = this.skipping = 0;
+    this.head = this.pos = this.held = this.payloadLeft = 0;
     return error;
   }
 
