@@ -4,9 +4,9 @@
  * npm package), SPDY/3. One compression context per direction for the whole
  * run, as in one long session; the path changes from request to request.
  *
- * - Ours: `HeaderDeflater` at the server's default level
- *   (`defaultCompressionLevel('server')`) + `encodeFrame`, then
- *   `FrameDecoder` + `HeaderInflater`.
+ * - Ours: `HeaderFrameEncoder` at the server's default level
+ *   (`defaultCompressionLevel('server')`), then `HeaderFrameDecoder` (push,
+ *   next): the frame codec and the header codec wired together.
  * - spdy-transport: `Framer#requestFrame` with its default compression (as
  *   its Connection and the `spdy` package use it: stored blocks), bytes taken
  *   where the framer hands them to its write scheduler, then `Parser#write`
@@ -17,9 +17,9 @@
  */
 import transport from 'spdy-transport';
 import type { PeerHeaders, TransportWindow } from 'spdy-transport';
-import { Flag, FrameDecoder, SpdyProtocolError, encodeFrame } from '@spdy/frames';
+import { Flag, SpdyProtocolError } from '@spdy/frames';
 import { runCase } from '../../frames/bench/harness.js';
-import { HeaderDeflater, type HeaderList, HeaderInflater, defaultCompressionLevel } from '../src/index.js';
+import { HeaderFrameDecoder, HeaderFrameEncoder, type HeaderList, defaultCompressionLevel } from '../src/index.js';
 
 const BATCH = 64;
 const PATHS = Array.from({ length: 16 }, (_, i) => `/assets/${['app', 'vendor', 'style', 'logo'][i % 4]}-${(i * 2654435761) % 100000}.${['js', 'css', 'png'][i % 3]}?v=${i}`);
@@ -43,23 +43,16 @@ function request(i: number): HeaderList {
 const requests = PATHS.map((_, i) => request(i));
 
 function ours() {
-  const deflater = new HeaderDeflater(3, { level: defaultCompressionLevel('server') });
-  const inflater = new HeaderInflater(3);
-  const decoder = new FrameDecoder({ version: 3 });
+  const encoder = new HeaderFrameEncoder({ version: 3, level: defaultCompressionLevel('server') });
+  const decoder = new HeaderFrameDecoder({ version: 3 });
   let streamId = 1;
   return () => {
     for (let i = 0; i < BATCH; i++) {
       const headers = requests[i % requests.length]!;
-      decoder.push(
-        encodeFrame(
-          { type: 'SYN_STREAM', flags: Flag.FIN, streamId, associatedStreamId: 0, priority: 3, slot: 0, headerBlock: deflater.deflate(headers) },
-          3,
-        ),
-      );
+      decoder.push(encoder.encode({ type: 'SYN_STREAM', flags: Flag.FIN, streamId, associatedStreamId: 0, priority: 3, slot: 0, headers }));
       const frame = decoder.next();
       if (frame === undefined || frame instanceof SpdyProtocolError || frame.type !== 'SYN_STREAM') throw new Error(`unexpected ${String(frame)}`);
-      const decoded = inflater.inflate(frame.headerBlock, frame.streamId, frame.type);
-      if (decoded.length !== 8) throw new Error('lost headers');
+      if (frame.headers.length !== 8) throw new Error('lost headers');
       streamId = (streamId + 2) & 0x7fffffff || 1;
     }
     return BATCH;
@@ -73,11 +66,12 @@ function peer() {
   const spdy = transport.protocol.spdy;
   const framer = spdy.framer.create({ window: openWindow });
   const parser = spdy.parser.create({ window: openWindow, isServer: true });
+  // One pair per session, as its Connection does: the framer uses its deflate stream, the parser its inflate stream.
   const pair = spdy.compressionPool.create(false).get(3);
   framer.setVersion(3);
   framer.setCompression(pair);
   parser.setVersion(3);
-  parser.setCompression(spdy.compressionPool.create(false).get(3));
+  parser.setCompression(pair);
   let written: Buffer[] = [];
   framer.schedule = (write) => {
     written.push(...write.chunks);
@@ -88,7 +82,6 @@ function peer() {
   parser.on('error', (err) => {
     throw err;
   });
-  const paths = PATHS;
   let streamId = 1;
   return async () => {
     for (let i = 0; i < BATCH; i++) {
@@ -98,7 +91,7 @@ function peer() {
             id: streamId,
             fin: true,
             method: 'GET',
-            path: paths[i % paths.length]!,
+            path: PATHS[i % PATHS.length]!,
             version: 'HTTP/1.1',
             host: 'www.example.com',
             scheme: 'https',

@@ -7,10 +7,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Flag, SettingsFlag } from '@spdy/frames';
 import type { ProtocolVersion } from '@spdy/frames';
-import type { HeaderList } from '../src/index.js';
+import type { DecodedFrame, HeaderList } from '../src/index.js';
 import { peerWritableFrame } from './support/interop-arbitraries.js';
 import { OurDecoder } from './support/our-codec.js';
-import { type FrameWithHeaders, peerEncode } from './support/spdy-transport.js';
+import { peerEncode } from './support/spdy-transport.js';
 
 const versions: ProtocolVersion[] = [2, 3, 3.1];
 
@@ -53,7 +53,7 @@ describe.each(versions)('SPDY/%s: frames written by spdy-transport decode here',
       fc.asyncProperty(fc.array(peerWritableFrame(version), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 64 }), async (frames, size) => {
         const bytes = await peerEncode(frames, version, { compression: true });
         const decoder = new OurDecoder(version);
-        const decoded: FrameWithHeaders[] = [];
+        const decoded: DecodedFrame[] = [];
         for (let at = 0; at < bytes.length; at += size) decoded.push(...decoder.decode(bytes.subarray(at, at + size)));
         expect(decoded).toEqual(frames);
       }),
@@ -63,8 +63,8 @@ describe.each(versions)('SPDY/%s: frames written by spdy-transport decode here',
 
   it('a long session: 500 requests and replies through one context each way', async () => {
     const n = version === 2 ? { status: 'status', version: 'version' } : { status: ':status', version: ':version' };
-    const requests: FrameWithHeaders[] = [];
-    const replies: FrameWithHeaders[] = [];
+    const requests: DecodedFrame[] = [];
+    const replies: DecodedFrame[] = [];
     for (let i = 0; i < 500; i++) {
       const streamId = 2 * i + 1;
       requests.push({ type: 'SYN_STREAM', flags: Flag.FIN, streamId, associatedStreamId: 0, priority: i % 4, slot: 0, headers: request(version, `/item/${i % 37}`) });
@@ -80,7 +80,7 @@ describe.each(versions)('SPDY/%s: frames written by spdy-transport decode here',
 
   it('known peer fault: it pushes without FLAG_UNIDIRECTIONAL (draft 3 §3.3.1, draft 2 §3.3.1 require it)', async () => {
     const n = version === 2 ? ['method', 'url', 'version', 'host', 'scheme', 'status'] : [':method', ':path', ':version', ':host', ':scheme', ':status'];
-    const push: FrameWithHeaders = {
+    const push: DecodedFrame = {
       type: 'SYN_STREAM',
       flags: 0,
       streamId: 2,

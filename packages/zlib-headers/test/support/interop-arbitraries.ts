@@ -7,8 +7,7 @@
 import fc from 'fast-check';
 import { Flag, MAX_STREAM_ID, MAX_WINDOW_SIZE, RstStatus, SettingsFlag, lowestPriority, wireVersion } from '@spdy/frames';
 import type { ProtocolVersion, SettingsEntry } from '@spdy/frames';
-import type { HeaderList } from '../../src/index.js';
-import type { FrameWithHeaders } from './spdy-transport.js';
+import type { DecodedFrame, HeaderList } from '../../src/index.js';
 
 const streamId = fc.integer({ min: 1, max: MAX_STREAM_ID });
 const uint32 = fc.integer({ min: 0, max: 0xffffffff });
@@ -102,7 +101,7 @@ function replyHeaders(version: ProtocolVersion): fc.Arbitrary<HeaderList> {
 
 const settingsIds = (version: ProtocolVersion) => (wireVersion(version) === 2 ? 7 : 8);
 
-function synStream(version: ProtocolVersion, flagsFor: (push: boolean) => fc.Arbitrary<number>, slot: fc.Arbitrary<number>): fc.Arbitrary<FrameWithHeaders> {
+function synStream(version: ProtocolVersion, flagsFor: (push: boolean) => fc.Arbitrary<number>, slot: fc.Arbitrary<number>): fc.Arbitrary<DecodedFrame> {
   return fc.boolean().chain((push) =>
     fc.record({
       type: fc.constant('SYN_STREAM' as const),
@@ -117,7 +116,7 @@ function synStream(version: ProtocolVersion, flagsFor: (push: boolean) => fc.Arb
 }
 
 /** Frames of `version` that spdy-transport's framer can write exactly. */
-export function peerWritableFrame(version: ProtocolVersion): fc.Arbitrary<FrameWithHeaders> {
+export function peerWritableFrame(version: ProtocolVersion): fc.Arbitrary<DecodedFrame> {
   const finOrNot = fc.constantFrom(0, Flag.FIN);
   return fc.oneof(
     // Its push API writes no flags at all (never FIN, never UNIDIRECTIONAL: a known fault).
@@ -147,11 +146,11 @@ export function peerWritableFrame(version: ProtocolVersion): fc.Arbitrary<FrameW
 }
 
 /** Frames of `version` that spdy-transport's parser reads (see `peerViewOf` for how). */
-export function peerReadableFrame(version: ProtocolVersion): fc.Arbitrary<FrameWithHeaders> {
+export function peerReadableFrame(version: ProtocolVersion): fc.Arbitrary<DecodedFrame> {
   const v2 = wireVersion(version) === 2;
   const finOrNot = fc.constantFrom(0, Flag.FIN);
   const anyNames = headerList(version, fc.constant([]), 6);
-  const arbs: Array<fc.WeightedArbitrary<FrameWithHeaders>> = [
+  const arbs: Array<fc.WeightedArbitrary<DecodedFrame>> = [
     {
       arbitrary: synStream(version, () => fc.constantFrom(0, Flag.FIN, Flag.UNIDIRECTIONAL, Flag.FIN | Flag.UNIDIRECTIONAL), v2 ? fc.constant(0) : fc.integer({ min: 0, max: 255 })),
       weight: 3,
@@ -184,12 +183,12 @@ export function peerReadableFrame(version: ProtocolVersion): fc.Arbitrary<FrameW
   return fc.oneof(...arbs);
 }
 
-function rstStream(version: ProtocolVersion): fc.Arbitrary<FrameWithHeaders> {
+function rstStream(version: ProtocolVersion): fc.Arbitrary<DecodedFrame> {
   const last = wireVersion(version) === 2 ? RstStatus.FLOW_CONTROL_ERROR : RstStatus.FRAME_TOO_LARGE;
   return fc.record({ type: fc.constant('RST_STREAM' as const), flags: fc.constant(0), streamId, status: fc.integer({ min: RstStatus.PROTOCOL_ERROR, max: last }) });
 }
 
-function windowUpdate(): fc.Arbitrary<FrameWithHeaders> {
+function windowUpdate(): fc.Arbitrary<DecodedFrame> {
   return fc.record({
     type: fc.constant('WINDOW_UPDATE' as const),
     flags: fc.constant(0),

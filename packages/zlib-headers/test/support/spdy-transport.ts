@@ -32,17 +32,13 @@ import type {
   TransportWindow,
 } from 'spdy-transport';
 import { Flag, FrameType, SettingsFlag, wireVersion } from '@spdy/frames';
-import type { Frame, HeaderFrame, HeadersFrame, ProtocolVersion, SynReplyFrame, SynStreamFrame } from '@spdy/frames';
-import type { HeaderList } from '../../src/index.js';
+import type { ProtocolVersion } from '@spdy/frames';
+import type { DecodedFrame, HeaderList } from '../../src/index.js';
 
 export type { PeerHeaders } from 'spdy-transport';
 
 const spdy = transport.protocol.spdy;
 const { weightToPriority, priorityToWeight } = transport.protocol.base.utils;
-
-type WithHeaders<F> = Omit<F, 'headerBlock'> & { readonly headers: HeaderList };
-/** One of our frames with its header block as a header list (what our header codec encodes and decodes). */
-export type FrameWithHeaders = Exclude<Frame, HeaderFrame> | WithHeaders<SynStreamFrame> | WithHeaders<SynReplyFrame> | WithHeaders<HeadersFrame>;
 
 /** A frame as spdy-transport's parser reports it. */
 export type PeerFrame =
@@ -126,7 +122,7 @@ export class PeerEndpoint {
   }
 
   /** The bytes spdy-transport writes for `frames`, in order. */
-  async encode(frames: Iterable<FrameWithHeaders>): Promise<Uint8Array> {
+  async encode(frames: Iterable<DecodedFrame>): Promise<Uint8Array> {
     for (const frame of frames) await this.write(frame);
     const out = Buffer.concat(this.written);
     this.written = [];
@@ -151,7 +147,7 @@ export class PeerEndpoint {
     return frames;
   }
 
-  private write(frame: FrameWithHeaders): Promise<void> {
+  private write(frame: DecodedFrame): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const done = (err?: Error | null) => (err ? reject(err) : resolve());
       try {
@@ -163,7 +159,7 @@ export class PeerEndpoint {
   }
 
   /** Calls the framer operation that writes `frame`, or throws {@link PeerCannotWrite}. */
-  private issue(frame: FrameWithHeaders, done: (err?: Error | null) => void): void {
+  private issue(frame: DecodedFrame, done: (err?: Error | null) => void): void {
     const v2 = wireVersion(this.version) === 2;
     const f = this.framer;
     const cannot = (why: string) => new PeerCannotWrite(`spdy-transport cannot write ${frame.type}: ${why}`);
@@ -260,7 +256,7 @@ export class PeerEndpoint {
 }
 
 /** Writes `frames` with a fresh spdy-transport framer: one compression context for the whole sequence. */
-export function peerEncode(frames: Iterable<FrameWithHeaders>, version: ProtocolVersion, options?: PeerEndpointOptions): Promise<Uint8Array> {
+export function peerEncode(frames: Iterable<DecodedFrame>, version: ProtocolVersion, options?: PeerEndpointOptions): Promise<Uint8Array> {
   return new PeerEndpoint(version, options).encode(frames);
 }
 
@@ -390,7 +386,7 @@ function addHeaderLine(out: PeerHeaders, name: string, value: string): void {
  * faults are modelled where they change the report, and marked. Frames it
  * rejects outright (see the interop tests) are not modelled.
  */
-export function peerViewOf(frame: FrameWithHeaders, version: ProtocolVersion, isServer = false): PeerFrame[] {
+export function peerViewOf(frame: DecodedFrame, version: ProtocolVersion, isServer = false): PeerFrame[] {
   const defaultPriority = { weight: priorityToWeight(weightToPriority(spdy.constants.DEFAULT_WEIGHT)), exclusive: false, parent: 0 };
   switch (frame.type) {
     case 'SYN_STREAM': {
