@@ -570,16 +570,23 @@ export class FrameDecoder {
     this.consumed += n;
     let pos = this.pos + n;
     const chunks = this.chunks;
-    while (this.head < chunks.length && pos >= (chunks[this.head]).length) {
-      pos -= (chunks[this.head]).length;
+    if (pos < chunks[this.head].length) {
+      this.pos = pos;
+      return;
+    }
+    if (this.held === 0) {
+      // Everything consumed: the usual end of a read, cheap to reset.
+      chunks.length = 0;
+      this.head = this.pos = 0;
+      return;
+    }
+    while (pos >= chunks[this.head].length) {
+      pos -= chunks[this.head].length;
       chunks[this.head] = EMPTY;
       this.head++;
     }
     this.pos = pos;
-    if (this.head === chunks.length) {
-      chunks.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024) {
+    if (this.head >= 1024) {
       // Many small chunks left behind: drop the used slots so the list does not grow without bound.
       this.chunks = chunks.slice(this.head);
       this.head = 0;
