@@ -91,7 +91,11 @@ export interface GoawayFrame {
   readonly flags: number;
   /** The last stream id the sender accepted from the recipient. */
   readonly lastGoodStreamId: number;
-  /** A {@link GoawayStatus} code. SPDY/2 has no status on the wire: it decodes as OK (0) and is not written. */
+  /**
+   * A {@link GoawayStatus} code. SPDY/2 has no status on the wire: it is not
+   * written, and a 4-byte SPDY/2 GOAWAY decodes as OK (0); an 8-byte one (as
+   * the `spdy` npm package writes) keeps the status it carries.
+   */
   readonly status: number;
 }
 
