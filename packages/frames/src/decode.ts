@@ -309,7 +309,6 @@ export class FrameDecoder {
   private control(version: number, type: number, flags: number, length: number): DecodedItem | undefined {
     const start = this.consumed;
     const ours = version === this.version;
-    const name = ours ? this.typeName(type) : 'UNKNOWN';
 
     if (length > this.maxControlFrameSize) {
       // Draft 3 §2.2.1 lets an implementation cap control frames. The payload
@@ -325,7 +324,7 @@ export class FrameDecoder {
         FrameErrorCode.FRAME_TOO_LARGE,
         `control frame of ${length} bytes exceeds the limit of ${this.maxControlFrameSize}`,
         start,
-        name,
+        ours ? this.typeName(type) : 'UNKNOWN',
         streamId,
         length,
       );
@@ -333,7 +332,10 @@ export class FrameDecoder {
 
     if (ours) {
       const problem = this.checkLength(type, length);
-      if (problem !== undefined) return this.fail(FrameErrorCode.BAD_LENGTH, `${name} ${problem}, got ${length}`, start, name, undefined, length);
+      if (problem !== undefined) {
+        const name = this.typeName(type);
+        return this.fail(FrameErrorCode.BAD_LENGTH, `${name} ${problem}, got ${length}`, start, name, undefined, length);
+      }
       if (type === FrameType.SETTINGS && this.held >= FRAME_HEADER_SIZE + 4) {
         // Check the count against the length as soon as it is readable, before waiting for (or allocating) entries.
         const count = this.peekU32(FRAME_HEADER_SIZE);
@@ -342,7 +344,7 @@ export class FrameDecoder {
             FrameErrorCode.BAD_SETTINGS_COUNT,
             `SETTINGS announces ${count} entries in ${length - 4} bytes of entries (8 bytes each)`,
             start,
-            name,
+            'SETTINGS',
             undefined,
             length,
           );
