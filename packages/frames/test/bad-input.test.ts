@@ -214,6 +214,17 @@ describe('frame size limits', () => {
     expect(asError(decoder.next())).toMatchObject({ code: FrameErrorCode.FRAME_TOO_LARGE, scope: 'session', streamId: 7, frameType: 'SYN_STREAM' });
   });
 
+  it('applies the limit to control frames of another version too, naming them UNKNOWN', () => {
+    // A SPDY/2 SYN_STREAM reaching a SPDY/3 decoder is not parsed, so no stream id is read.
+    expect(errorAfterPing('8002 0001 00 010001', 3)).toMatchObject({
+      code: FrameErrorCode.FRAME_TOO_LARGE,
+      scope: 'session',
+      frameType: 'UNKNOWN',
+      streamId: undefined,
+      payloadLength: 0x10001,
+    });
+  });
+
   it('accepts a control frame of exactly the limit', () => {
     const frame = { type: 'HEADERS' as const, flags: 0, streamId: 1, headerBlock: new Uint8Array(8192 - 4) };
     expect(decodeFrames(encodeFrame(frame, 3), { version: 3, maxControlFrameSize: 8192 }).frames).toEqual([frame]);
