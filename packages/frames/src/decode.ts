@@ -10,7 +10,8 @@
  * the configured maximum.
  *
  * Each decision depends on the bytes only, never on how many have arrived, so
- * every split of the same input yields the same items.
+ * every split of the same input yields the same items (unless the caller opts
+ * into `partialData`, which trades that for never copying DATA).
  *
  * Decoding never throws: a protocol violation is returned as a
  * {@link SpdyProtocolError}. A stream-scope error consumes the faulty frame
@@ -479,10 +480,10 @@ export class FrameDecoder {
     const certificates: Uint8Array[] = [];
     let p = proofEnd;
     while (p < b.length) {
-      const end = p + 4 + (p + 4 <= b.length ? readU32(b, p) : 0);
-      if (p + 4 > b.length || end > b.length) {
+      if (b.length - p < 4 || readU32(b, p) > b.length - p - 4) {
         return this.fail(FrameErrorCode.BAD_CREDENTIAL, `CREDENTIAL certificate at payload byte ${p} overruns the frame`, start, 'CREDENTIAL', undefined, b.length);
       }
+      const end = p + 4 + readU32(b, p);
       certificates.push(b.subarray(p + 4, end));
       p = end;
     }
