@@ -15,6 +15,9 @@ import { OurEncoder } from './support/our-codec.js';
 import { peerDecode, peerViewOf } from './support/spdy-transport.js';
 
 const versions: ProtocolVersion[] = [2, 3, 3.1];
+
+/** Mostly one byte, every 50th a 20 KiB payload: bigger than a 16 KiB read. */
+const payload = (i: number) => new Uint8Array(i % 50 === 0 ? 20_000 : 1).fill(i & 0xff);
 const levels = [
   ['server', defaultCompressionLevel('server')],
   ['client', defaultCompressionLevel('client')],
@@ -67,7 +70,7 @@ describe.each(versions)('SPDY/%s: frames we write decode in spdy-transport', (ve
             ['set-cookie', 'b=2'],
           ],
         },
-        { type: 'DATA', flags: 0, streamId, data: new Uint8Array([i & 0xff]) },
+        { type: 'DATA', flags: 0, streamId, data: payload(i) },
         { type: 'HEADERS', flags: Flag.FIN, streamId, headers: [['x-trailer', String(i)]] },
       );
     }

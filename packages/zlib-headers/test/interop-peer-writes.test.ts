@@ -14,6 +14,9 @@ import { peerEncode } from './support/spdy-transport.js';
 
 const versions: ProtocolVersion[] = [2, 3, 3.1];
 
+/** Mostly one byte, every 50th a 20 KiB payload: bigger than a 16 KiB read. */
+const payload = (i: number) => new Uint8Array(i % 50 === 0 ? 20_000 : 1).fill(i & 0xff);
+
 function request(version: ProtocolVersion, path: string): HeaderList {
   return version === 2
     ? [
@@ -70,7 +73,7 @@ describe.each(versions)('SPDY/%s: frames written by spdy-transport decode here',
       requests.push({ type: 'SYN_STREAM', flags: Flag.FIN, streamId, associatedStreamId: 0, priority: i % 4, slot: 0, headers: request(version, `/item/${i % 37}`) });
       replies.push(
         { type: 'SYN_REPLY', flags: 0, streamId, headers: [[n.status, '200 OK'], [n.version, 'HTTP/1.1'], ['content-type', 'text/html'], ['x-request', String(i)]] },
-        { type: 'DATA', flags: Flag.FIN, streamId, data: new Uint8Array([i & 0xff]) },
+        { type: 'DATA', flags: Flag.FIN, streamId, data: payload(i) },
       );
     }
     for (const frames of [requests, replies]) {

@@ -180,6 +180,19 @@ export function peerReadableFrame(version: ProtocolVersion): fc.Arbitrary<Decode
     arbs.push({ arbitrary: fc.record({ type: fc.constant('GOAWAY' as const), flags: fc.constant(0), lastGoodStreamId: fc.integer({ min: 0, max: MAX_STREAM_ID }), status: fc.integer({ min: 0, max: 2 }) }), weight: 1 });
     arbs.push({ arbitrary: windowUpdate(), weight: 1 });
   }
+  if (version === 3) {
+    // CREDENTIAL (SPDY/3 only): it has no use for it and reports an unknown frame.
+    arbs.push({
+      arbitrary: fc.record({
+        type: fc.constant('CREDENTIAL' as const),
+        flags: fc.constant(0),
+        slot: fc.integer({ min: 0, max: 0xffff }),
+        proof: fc.uint8Array({ maxLength: 32 }),
+        certificates: fc.array(fc.uint8Array({ maxLength: 32 }), { maxLength: 3 }),
+      }),
+      weight: 1,
+    });
+  }
   return fc.oneof(...arbs);
 }
 
