@@ -1,0 +1,119 @@
+/**
+ * HTTP semantics over SPDY name/value blocks: building a request's header
+ * list, and reading responses into the record shape node:http users know.
+ */
+
+import type { ResponseReceivedEvent } from '@spdy/session';
+
+/** Name/value pairs as the session carries them (@spdy/zlib-headers' HeaderList, by way of the session's events). */
+export type HeaderList = ResponseReceivedEvent['headers'];
+
+/** Request headers as callers write them: a record, pairs, or a WHATWG `Headers`. */
+export type RequestHeaders =
+  | Readonly<Record<string, string | number | readonly string[] | undefined>>
+  | Iterable<readonly [string, string]>;
+
+/** Response headers as node:http presents them: lower-case names; `set-cookie` always an array. */
+export type ResponseHeaders = Record<string, string | string[]>;
+
+/**
+ * Headers that describe one HTTP/1.1 connection and have no meaning on a
+ * multiplexed SPDY stream (draft 3 §3.2.1): sending them is a protocol error
+ * for strict peers, so they are dropped. `host` travels as `:host`.
+ */
+const CONNECTION_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'te',
+  'expect',
+  'http2-settings',
+]);
+
+/** Whether `name` (lower case) is a connection-specific header that SPDY drops. */
+export function isConnectionHeader(name: string): boolean {
+  return CONNECTION_HEADERS.has(name);
+}
+
+/** Iterates `headers` as lower-case name/value pairs, arrays expanded. */
+export function* headerPairs(headers: RequestHeaders | undefined): Generator<[string, string]> {
+  if (headers === undefined) return;
+  if (Symbol.iterator in headers) {
+    for (const [name, value] of headers as Iterable<readonly [string, string]>) yield [name.toLowerCase(), String(value)];
+    return;
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) yield [name.toLowerCase(), String(v)];
+    else yield [name.toLowerCase(), String(value)];
+  }
+}
+
+/**
+ * The SYN_STREAM header list of a request: the v3 pseudo-headers (the session
+ * maps them to v2 names when needed) then the caller's headers, without
+ * connection-specific ones. Several values of one name become one entry
+ * joined with NUL, as the spec requires (names must be unique in a block).
+ */
+export function buildRequestHeaders(url: URL, method: string, headers: RequestHeaders | undefined): HeaderList {
+  const list: HeaderList = [
+    [':method', method.toUpperCase()],
+    [':path', `${url.pathname || '/'}${url.search}`],
+    [':version', 'HTTP/1.1'],
+    [':host', url.host],
+    [':scheme', url.protocol.slice(0, -1)],
+  ];
+  const index = new Map<string, number>();
+  for (const [name, value] of headerPairs(headers)) {
+    if (name.startsWith(':') || isConnectionHeader(name)) continue;
+    const at = index.get(name);
+    if (at === undefined) {
+      index.set(name, list.length);
+      list.push([name, value]);
+    } else {
+      const entry = list[at] as [string, string];
+      entry[1] = `${entry[1]}\0${value}`;
+    }
+  }
+  return list;
+}
+
+/** Splits a SPDY value holding several NUL-separated values. */
+function values(value: string): string[] {
+  return value.includes('\0') ? value.split('\0') : [value];
+}
+
+/** The regular (non-pseudo) headers of `list` in node:http's record shape. */
+export function toHeaderRecord(list: HeaderList): ResponseHeaders {
+  const record: ResponseHeaders = {};
+  for (const [name, value] of list) {
+    if (name.startsWith(':')) continue;
+    for (const v of values(value)) {
+      const previous = record[name];
+      if (name === 'set-cookie') {
+        if (previous === undefined) record[name] = [v];
+        else (previous as string[]).push(v);
+      } else {
+        record[name] = previous === undefined ? v : `${previous as string}, ${v}`;
+      }
+    }
+  }
+  return record;
+}
+
+/** The value of the first header called `name` in `list`. */
+export function headerValue(list: HeaderList, name: string): string | undefined {
+  for (const [n, v] of list) if (n === name) return v;
+  return undefined;
+}
+
+/** `:status` ("200" or "200 OK") as a number and a reason phrase. */
+export function parseStatus(value: string | undefined): { status: number; statusText: string } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^\s*(\d{3})(?:\s+(.*))?$/.exec(value);
+  if (match === null) return undefined;
+  return { status: Number(match[1]), statusText: match[2] ?? '' };
+}

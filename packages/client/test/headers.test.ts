@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { buildRequestHeaders, parseStatus, toHeaderRecord } from '../src/headers.js';
+
+describe('request headers', () => {
+  it('puts the pseudo-headers first, lower-cases names, drops connection headers, joins repeats with NUL', () => {
+    const list = buildRequestHeaders(new URL('https://example.com:8443/p?q=1'), 'post', {
+      Host: 'ignored',
+      Connection: 'keep-alive',
+      'Transfer-Encoding': 'chunked',
+      Accept: ['a', 'b'],
+      'X-N': 3,
+    });
+    expect(list).toEqual([
+      [':method', 'POST'],
+      [':path', '/p?q=1'],
+      [':version', 'HTTP/1.1'],
+      [':host', 'example.com:8443'],
+      [':scheme', 'https'],
+      ['accept', 'a\0b'],
+      ['x-n', '3'],
+    ]);
+  });
+
+  it('accepts a WHATWG Headers object', () => {
+    const list = buildRequestHeaders(new URL('http://h/'), 'GET', new Headers({ 'Content-Type': 'text/plain' }));
+    expect(list.at(-1)).toEqual(['content-type', 'text/plain']);
+  });
+});
+
+describe('response headers', () => {
+  it('reads NUL-separated values like node:http: joined, set-cookie as an array', () => {
+    expect(toHeaderRecord([[':status', '200'], ['vary', 'a\0b'], ['set-cookie', 'x=1\0y=2'], ['vary', 'c']])).toEqual({
+      vary: 'a, b, c',
+      'set-cookie': ['x=1', 'y=2'],
+    });
+  });
+
+  it('parses :status with or without a reason phrase', () => {
+    expect(parseStatus('200 OK')).toEqual({ status: 200, statusText: 'OK' });
+    expect(parseStatus('404')).toEqual({ status: 404, statusText: '' });
+    expect(parseStatus('nope')).toBeUndefined();
+    expect(parseStatus(undefined)).toBeUndefined();
+  });
+});
