@@ -42,7 +42,7 @@ export interface DecodeNameValueOptions {
 export function encodeNameValueBlock(headers: HeaderInput, version: WireVersion): Uint8Array {
   const count = collectHeaders(headers);
   const block = new Uint8Array(blockSize(count, version));
-  writeBlock(block, count, version);
+  writeBlock(block, 0, count, version);
   return block;
 }
 
@@ -133,9 +133,9 @@ export function blockSize(count: number, version: WireVersion): number {
   return size;
 }
 
-/** Writes the first `count` scratch entries into `out` (at least `blockSize()` long); returns the bytes written. */
-export function writeBlock(out: Uint8Array, count: number, version: WireVersion): number {
-  let pos = version === 2 ? writeUint16(out, 0, count) : writeUint32(out, 0, count);
+/** Writes the first `count` scratch entries into `out` at `start` (room for `blockSize()` bytes); returns where it stopped. */
+export function writeBlock(out: Uint8Array, start: number, count: number, version: WireVersion): number {
+  let pos = version === 2 ? writeUint16(out, start, count) : writeUint32(out, start, count);
   for (let i = 0; i < count; i++) {
     const name = names[i]!;
     const value = values[i]!;

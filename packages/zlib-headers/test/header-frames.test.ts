@@ -93,8 +93,8 @@ describe('HeaderFrameDecoder', () => {
   it('reports corrupt compressed data once as a session error, then stops', () => {
     const good = new HeaderDeflater(3).deflate(request);
     const bad = good.slice();
-    bad[7] ^= 0x55;
-    bad[8] ^= 0x55;
+    bad[6] = 0b110; // reserved block type
+
     const decoder = new HeaderFrameDecoder({ version: 3 });
     decoder.push(
       concat([

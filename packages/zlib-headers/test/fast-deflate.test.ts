@@ -1,0 +1,84 @@
+import { constants as zc, inflateSync } from 'node:zlib';
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HeaderDeflater, HeaderInflater, type HeaderList, dictionaryFor, encodeNameValueBlock } from '../src/index.js';
+import { hex } from './helpers.js';
+
+/** Inflates a whole sequence of blocks with C zlib (Node's zlib), as one stream. */
+function cZlibInflate(version: 2 | 3, blocks: Uint8Array[]): Uint8Array {
+  return new Uint8Array(inflateSync(Buffer.concat(blocks), { dictionary: dictionaryFor(version), finishFlush: zc.Z_SYNC_FLUSH }));
+}
+
+const concat = (parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
+
+const latin1Value = fc.string({ unit: fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 300 });
+const lists = fc.array(
+  fc.array(fc.tuple(fc.constantFrom(':path', 'cookie', 'accept', 'x-a', 'x-b', 'user-agent'), fc.oneof(latin1Value, fc.constantFrom('GET', 'text/html', '/'))), {
+    maxLength: 12,
+  }),
+  { minLength: 1, maxLength: 120 },
+);
+
+describe('level 1: the single-pass compressor', () => {
+  it('writes a zlib header with the dictionary id, fixed-code blocks and a sync marker', () => {
+    const deflater = new HeaderDeflater(3, { level: 1 });
+    const first = deflater.deflate([['a', 'b']]);
+    expect(hex(first.subarray(0, 6))).toBe('3830' + 'e3c6a7c2');
+    // Every block ends with the empty stored block of a SYNC_FLUSH.
+    expect(hex(first.subarray(-4))).toBe('0000ffff');
+    const second = deflater.deflate([['a', 'b']]);
+    expect(hex(second.subarray(-4))).toBe('0000ffff');
+    // The second block is one match against the first: much shorter.
+    expect(second.length).toBeLessThan(10);
+    // BFINAL 0, BTYPE 01: the first three bits of a block are 0, 1, 0.
+    expect(second[0]! & 0b111).toBe(0b010);
+  });
+
+  for (const version of [2, 3] as const) {
+    it(`SPDY/${version}: C zlib and our inflater read its blocks at every window size`, () => {
+      fc.assert(
+        fc.property(lists, fc.integer({ min: 9, max: 15 }), (headerLists, windowBits) => {
+          const deflater = new HeaderDeflater(version, { level: 1, windowBits });
+          const inflater = new HeaderInflater(version, { maxHeaderListSize: 1 << 20 });
+          const blocks = headerLists.map((list) => deflater.deflate(list));
+          const raw = headerLists.map((list) => encodeNameValueBlock(list, version));
+          expect(hex(cZlibInflate(version, blocks))).toBe(hex(concat(raw)));
+          for (let i = 0; i < blocks.length; i++) expect(hex(encodeNameValueBlock(inflater.inflate(blocks[i]!), version))).toBe(hex(raw[i]!));
+        }),
+        { numRuns: 40 },
+      );
+    });
+  }
+
+  it('handles blocks larger than its window and buffer, and long matches at every length', () => {
+    const deflater = new HeaderDeflater(3, { level: 1, windowBits: 9 });
+    const blocks: Uint8Array[] = [];
+    const raw: Uint8Array[] = [];
+    const lists: HeaderList[] = [];
+    for (let i = 0; i < 300; i++) lists.push([['x', 'ab'.repeat(i + 1) + String(i)]]);
+    lists.push([['big', 'q'.repeat(100_000)]], [['big', 'r'.repeat(5000) + 'q'.repeat(3000)]]);
+    for (const list of lists) {
+      blocks.push(deflater.deflate(list));
+      raw.push(encodeNameValueBlock(list, 3));
+    }
+    expect(hex(cZlibInflate(3, blocks))).toBe(hex(concat(raw)));
+    // Runs compress: 100 KB of one letter takes a few hundred bytes.
+    expect(blocks[300]!.length).toBeLessThan(1000);
+  });
+
+  it('compresses repeated request headers to a few bytes', () => {
+    const deflater = new HeaderDeflater(3, { level: 1 });
+    const request: HeaderList = [
+      [':method', 'GET'],
+      [':path', '/'],
+      [':version', 'HTTP/1.1'],
+      [':host', 'example.com'],
+      [':scheme', 'https'],
+      ['user-agent', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36'],
+    ];
+    const first = deflater.deflate(request);
+    const again = deflater.deflate(request);
+    expect(first.length).toBeLessThan(encodeNameValueBlock(request, 3).length);
+    expect(again.length).toBeLessThan(16);
+  });
+});
