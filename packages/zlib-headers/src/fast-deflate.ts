@@ -28,7 +28,10 @@
 const MIN_MATCH = 5;
 /** Longest match deflate can express. */
 const MAX_MATCH = 258;
-const HASH_BITS = 12;
+/** Inside a match, one position in this many enters the hash table. */
+const MATCH_INSERT_STRIDE = 4;
+/** Minimum bytes of new input between two slides of the history. */
+const SLIDE_SPAN = 8192;
 const NO_POSITION = -1;
 
 // Fixed Huffman codes (RFC 1951 §3.2.6), stored bit-reversed because deflate
@@ -87,7 +90,9 @@ export class FastDeflater {
   #end = 0;
   /** Positions below this one have been entered in the hash table. */
   #hashed = 0;
-  readonly #table = new Int32Array(1 << HASH_BITS).fill(NO_POSITION);
+  /** Last position of each 5-byte hash in the buffer, or NO_POSITION. */
+  readonly #table: Int32Array;
+  readonly #hashShift: number;
   #output = new Uint8Array(256);
   #header: Uint8Array | undefined;
   #bits = 0;
@@ -96,9 +101,15 @@ export class FastDeflater {
 
   constructor(windowBits: number, dictionary: Uint8Array, dictionaryId: number) {
     this.#windowSize = 1 << windowBits;
+    // About one table entry per window position (2^11 to 2^13 entries: 8 to 32 KiB).
+    const hashBits = Math.min(13, Math.max(11, windowBits));
+    this.#table = new Int32Array(1 << hashBits).fill(NO_POSITION);
+    this.#hashShift = 32 - hashBits;
     // Only the last window's worth of the dictionary is reachable, as in zlib.
     const reachable = dictionary.subarray(Math.max(0, dictionary.length - this.#windowSize));
-    this.#buffer = new Uint8Array(this.#windowSize * 2);
+    // Room for a window of history plus at least 8 KiB of new blocks: the
+    // history slides (a copy and a pass over the hash table) once per 8 KiB.
+    this.#buffer = new Uint8Array(this.#windowSize + Math.max(this.#windowSize, SLIDE_SPAN));
     this.#buffer.set(reachable);
     this.#end = reachable.length;
     // zlib header (RFC 1950): CMF (deflate, window size), FLG (fastest level, FDICT, check bits), DICTID.
@@ -125,6 +136,7 @@ export class FastDeflater {
   compress(size: number): Uint8Array {
     const buffer = this.#buffer;
     const table = this.#table;
+    const shift = this.#hashShift;
     const start = this.#end;
     const end = start + size;
     const maxDistance = this.#windowSize;
@@ -143,12 +155,12 @@ export class FastDeflater {
     this.#put(0b010, 3);
 
     // The last positions of the history could not be hashed without the bytes that follow them.
-    for (let p = this.#hashed; p + MIN_MATCH <= end && p < start; p++) table[hash(buffer, p)] = p;
+    for (let p = this.#hashed; p + MIN_MATCH <= end && p < start; p++) table[hash(buffer, p, shift)] = p;
 
     let p = start;
     while (p < end) {
       if (p + MIN_MATCH <= end) {
-        const h = hash(buffer, p);
+        const h = hash(buffer, p, shift);
         const candidate = table[h]!;
         table[h] = p;
         if (candidate !== NO_POSITION && p - candidate <= maxDistance && sameStart(buffer, candidate, p)) {
@@ -157,9 +169,12 @@ export class FastDeflater {
           while (length < limit && buffer[candidate + length] === buffer[p + length]) length++;
           this.#put(LENGTH_CODE[length]!, LENGTH_BITS[length]!);
           this.#putDistance(p - candidate);
-          // Enter the positions inside the match too: later blocks match against them.
+          // Enter every MATCH_INSERT_STRIDE-th position inside the match, so
+          // later blocks can match against it too. All of them would cost a
+          // hash per byte for no measurable gain: a later match that starts
+          // between two entries is found a few bytes on.
           const stop = Math.min(p + length, end - MIN_MATCH + 1);
-          for (let q = p + 1; q < stop; q++) table[hash(buffer, q)] = q;
+          for (let q = p + 1; q < stop; q += MATCH_INSERT_STRIDE) table[hash(buffer, q, shift)] = q;
           p += length;
           continue;
         }
@@ -167,7 +182,8 @@ export class FastDeflater {
       const literal = buffer[p++]!;
       this.#put(LIT_CODE[literal]!, LIT_BITS[literal]!);
     }
-    // Every position with MIN_MATCH bytes after it is in the table now.
+    // Positions up to here have been entered (or skipped inside a match); the
+    // last few wait for the bytes that follow them.
     this.#hashed = Math.max(this.#hashed, end - MIN_MATCH + 1);
     this.#end = end;
 
@@ -232,9 +248,9 @@ export class FastDeflater {
 }
 
 /** Hash of the MIN_MATCH (5) bytes at `p`. */
-function hash(buffer: Uint8Array, p: number): number {
+function hash(buffer: Uint8Array, p: number, shift: number): number {
   const word = buffer[p]! | (buffer[p + 1]! << 8) | (buffer[p + 2]! << 16) | (buffer[p + 3]! << 24);
-  return (Math.imul(word, 0x9e3779b1) ^ Math.imul(buffer[p + 4]!, 0x85ebca6b)) >>> (32 - HASH_BITS);
+  return (Math.imul(word, 0x9e3779b1) ^ Math.imul(buffer[p + 4]!, 0x85ebca6b)) >>> shift;
 }
 
 /** Whether the MIN_MATCH (5) bytes at `a` and `b` are equal. */

@@ -255,14 +255,20 @@ function hasName(headers: HeaderList, name: string): boolean {
 
 function readName(buf: Uint8Array, start: number, end: number, context: BlockContext): string {
   if (start === end) throw streamError(HeaderErrorCode.EMPTY_NAME, 'a header name is empty', context);
+  let hash = 0;
   for (let i = start; i < end; i++) {
     const c = buf[i]!;
-    if (c >= 0x41 && c <= 0x5a) {
-      throw streamError(HeaderErrorCode.UPPERCASE_NAME, `header name ${JSON.stringify(latin1(buf, start, end))} is not lowercase`, context);
-    }
-    if (c === 0) throw streamError(HeaderErrorCode.INVALID_NAME, `header name ${JSON.stringify(latin1(buf, start, end))} contains NUL`, context);
+    if ((c >= 0x41 && c <= 0x5a) || c === 0) throw badName(buf, start, end, context);
+    hash = (Math.imul(hash, 31) + c) | 0;
   }
-  return latin1(buf, start, end);
+  return cachedLatin1(buf, start, end, hash);
+}
+
+function badName(buf: Uint8Array, start: number, end: number, context: BlockContext): SpdyProtocolError {
+  const name = JSON.stringify(latin1(buf, start, end));
+  return buf.subarray(start, end).includes(0)
+    ? streamError(HeaderErrorCode.INVALID_NAME, `header name ${name} contains NUL`, context)
+    : streamError(HeaderErrorCode.UPPERCASE_NAME, `header name ${name} is not lowercase`, context);
 }
 
 /** Appends one pair per NUL-separated part of the value in `buf[start, end)`. */
@@ -280,25 +286,34 @@ function readValues(
     headers.push([name, '']);
     return;
   }
+  // One pass: find the NULs and hash each part for the string cache.
   let partStart = start;
-  for (let i = start; i <= end; i++) {
-    if (i < end && buf[i] !== 0) continue;
-    if (i === partStart) {
-      throw streamError(HeaderErrorCode.EMPTY_VALUE_PART, `header ${JSON.stringify(name)} has an empty part in its NUL-separated values`, context);
+  let hash = 0;
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c !== 0) {
+      hash = (Math.imul(hash, 31) + c) | 0;
+      continue;
     }
-    headers.push([name, latin1(buf, partStart, i)]);
+    if (i === partStart) throw emptyValuePart(name, context);
+    headers.push([name, cachedLatin1(buf, partStart, i, hash)]);
     partStart = i + 1;
+    hash = 0;
   }
+  if (partStart === end) throw emptyValuePart(name, context);
+  headers.push([name, cachedLatin1(buf, partStart, end, hash)]);
+}
+
+function emptyValuePart(name: string, context: BlockContext): SpdyProtocolError {
+  return streamError(HeaderErrorCode.EMPTY_VALUE_PART, `header ${JSON.stringify(name)} has an empty part in its NUL-separated values`, context);
 }
 
 /** Longest run handed to String.fromCharCode at once (engines cap the argument count). */
 const LATIN1_CHUNK = 8192;
 
 /** The latin1 string of `buf[start, end)`. */
-export function latin1(buf: Uint8Array, start: number, end: number): string {
-  const length = end - start;
-  if (length <= CACHED_MAX_LENGTH) return cachedLatin1(buf, start, end);
-  if (length <= LATIN1_CHUNK) return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+function latin1(buf: Uint8Array, start: number, end: number): string {
+  if (end - start <= LATIN1_CHUNK) return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
   let text = '';
   for (let i = start; i < end; i += LATIN1_CHUNK) text += latin1(buf, i, Math.min(end, i + LATIN1_CHUNK));
   return text;
@@ -306,17 +321,20 @@ export function latin1(buf: Uint8Array, start: number, end: number): string {
 
 // Header names and many values (user-agent, accept, content-type, ...) repeat
 // from block to block and across sessions. A small direct-mapped table of the
-// strings made recently saves creating them again: hashing and comparing the
-// bytes costs less than String.fromCharCode over a fresh subarray view. The
-// table holds at most CACHE_SIZE short strings, shared by the whole process.
+// strings made recently saves creating them again: comparing the bytes costs
+// less than String.fromCharCode over a fresh subarray view, and the hash comes
+// from the validation pass the bytes need anyway. The table holds at most
+// CACHE_SIZE strings of at most CACHED_MAX_LENGTH chars, for the whole process.
 const CACHED_MAX_LENGTH = 128;
 const CACHE_SIZE = 1024;
 const cache: Array<string | undefined> = new Array<string | undefined>(CACHE_SIZE).fill(undefined);
 
-function cachedLatin1(buf: Uint8Array, start: number, end: number): string {
-  let hash = end - start;
-  for (let i = start; i < end; i++) hash = Math.imul(hash, 31) + buf[i]!;
-  const slot = (hash ^ (hash >>> 15)) & (CACHE_SIZE - 1);
+/** The latin1 string of `buf[start, end)`, whose bytes hash to `hash` (h = h * 31 + byte). */
+function cachedLatin1(buf: Uint8Array, start: number, end: number, hash: number): string {
+  const length = end - start;
+  if (length > CACHED_MAX_LENGTH) return latin1(buf, start, end);
+  const mixed = hash ^ length;
+  const slot = (mixed ^ (mixed >>> 15)) & (CACHE_SIZE - 1);
   const hit = cache[slot];
   if (hit !== undefined && sameBytes(hit, buf, start, end)) return hit;
   const text = String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
