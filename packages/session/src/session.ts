@@ -134,7 +134,12 @@ export class Session {
   /** Streams we reset (or the peer reset), remembered so one RST_STREAM at most leaves per stream (§2.4.2). */
   private readonly resetIds = new Set<number>();
 
-  private peerMaxConcurrent = Infinity;
+  /**
+   * The peer's MAX_CONCURRENT_STREAMS. Until its SETTINGS say otherwise we assume 100, the
+   * value §2.6.4 recommends as a minimum (as Chromium did): a client that opens hundreds of
+   * streams before the server's SETTINGS arrive would otherwise see most of them refused.
+   */
+  private peerMaxConcurrent = DEFAULT_MAX_CONCURRENT_STREAMS;
   private peerInitialWindow = DEFAULT_INITIAL_WINDOW_SIZE;
   /** Largest stream window we ever advertised: how far the peer may overshoot after we shrink it. */
   private highestAdvertisedWindow: number;
@@ -160,6 +165,8 @@ export class Session {
   private partial: Uint8Array | undefined;
 
   private goawaySent = false;
+  /** A SPDY/2 peer that sends WINDOW_UPDATE anyway (see onUnknownWindowUpdate). */
+  private v2PeerFlowControl = false;
   private goawayReceived = false;
   private failed = false;
   private closed = false;
@@ -396,9 +403,11 @@ export class Session {
     } else {
       if (this.wants('dataChunkReceived')) this.emit({ type: 'dataChunkReceived', streamId: s.id, flags: frame.flags, data: frame.data });
       if (this.wants('dataFrameReceived')) this.emit({ type: 'dataFrameReceived', streamId: s.id, flags: frame.flags, length });
-      if (this.opts.flowControl === 'auto' || this.version === 2) {
+      if (this.wire === 2) {
+        if (this.v2PeerFlowControl && !fin) this.ackV2(s, length);
+      } else if (this.opts.flowControl === 'auto') {
         this.releaseSessionBytes(length);
-        if (s.recvWindow !== undefined && !fin) this.ackStream(s, length);
+        if (!fin) this.ackStream(s, length);
       } else {
         s.unconsumed += length;
       }
@@ -495,9 +504,9 @@ export class Session {
         if (this.wire === 3) return this.fail(sessionError('ERR_SPDY_PUSH_WITHOUT_ASSOCIATION', 'pushed stream associated with stream 0 (§3.3.2)', id));
         return this.rejectFrame(frame, id, RstStatus.INVALID_STREAM, 'ERR_SPDY_PUSH_WITHOUT_ASSOCIATION', 'pushed stream associated with stream 0');
       }
-      if (!unidirectional) {
-        return this.rejectFrame(frame, id, RstStatus.PROTOCOL_ERROR, 'ERR_SPDY_PUSH_NOT_UNIDIRECTIONAL', 'pushed stream without FLAG_UNIDIRECTIONAL (§3.3.1)');
-      }
+      // §3.3.1 says a push MUST set FLAG_UNIDIRECTIONAL, but node-spdy never does (PEERS.md). A
+      // server-initiated stream with an association is a push either way, and a client never
+      // sends on a push, so it is received as unidirectional rather than refused.
       parent = this.streams.get(assoc);
       // §3.3.1: the associated stream is an existing, open stream of ours the server can still answer on.
       if (parent === undefined || !parent.local || !canReceive(parent.state) || parent.associatedId !== 0) {
@@ -785,9 +794,24 @@ export class Session {
     this.emit({ type: 'windowUpdated', streamId: frame.streamId, delta });
   }
 
-  /** SPDY/2 has no WINDOW_UPDATE; the codec should not produce one there, but if it does it is ignored. */
+  /**
+   * Draft 2 removed WINDOW_UPDATE ("never implemented"), but the spdy package
+   * runs SPDY/3 flow control on SPDY/2 sessions and stalls after 64 KiB
+   * without it. A SPDY/2 peer that sends WINDOW_UPDATE shows it counts
+   * windows; from then on we acknowledge its DATA per stream the same way.
+   * Its updates to us are not applied: SPDY/2 has no send windows.
+   */
   private onUnknownWindowUpdate(frame: WindowUpdateFrame): void {
+    this.v2PeerFlowControl = true;
     if (this.wants('controlFrameReceived')) this.emit({ type: 'controlFrameReceived', frame });
+  }
+
+  /** SPDY/2 with a peer that counts windows: WINDOW_UPDATE every 32 KiB received on a stream. */
+  private ackV2(stream: Stream, length: number): void {
+    stream.v2Unacked += length;
+    if (stream.v2Unacked < DEFAULT_INITIAL_WINDOW_SIZE / 2 || !canReceive(stream.state)) return;
+    this.queueWindowUpdate(stream.id, stream.v2Unacked);
+    stream.v2Unacked = 0;
   }
 
   private onUnknown(frame: UnknownControlFrame): void {
@@ -890,9 +914,9 @@ export class Session {
 
   /** Removes a stream: its queued output is dropped, its counts and unconsumed bytes are released. */
   private closeStream(stream: Stream, status: number, resetBy: 'local' | 'remote' | undefined): void {
-    if (!this.streams.has(stream.id)) return;
+    if (!this.streams.has(stream.id) || stream.closing) return;
+    stream.closing = true;
     stream.state = 'closed';
-    this.streams.delete(stream.id);
     if (stream.counted) {
       if (stream.local) this.localActive--;
       else this.remoteActive--;
@@ -905,6 +929,7 @@ export class Session {
     }
     if (stream.associatedId !== 0) this.streams.get(stream.associatedId)?.pushes?.delete(stream.id);
     this.lastActivity = this.clock;
+    // on_stream_close_cb: the user data is still readable (getStreamUserData) during the event.
     if (!stream.silent) {
       this.emit(
         resetBy === undefined
@@ -912,6 +937,7 @@ export class Session {
           : { type: 'streamClosed', streamId: stream.id, status, resetBy, userData: stream.userData },
       );
     }
+    this.streams.delete(stream.id);
     this.maybeFinish();
   }
 
@@ -960,7 +986,7 @@ export class Session {
 
   /** Closes the session once: the GOAWAY rules leave no stream to finish, or the session failed or timed out. */
   private maybeFinish(): void {
-    if (this.closed || this.streams.size > 0) return;
+    if (this.closed || this.failed || this.streams.size > 0) return;
     if (this.goawaySent) this.finish('goaway-sent');
     else if (this.goawayReceived) this.finish('goaway-received');
   }
@@ -1320,6 +1346,7 @@ export class Session {
       if (this.keepAlivePing !== undefined && pingTimeout !== undefined) {
         const sent = this.pings.get(this.keepAlivePing);
         if (sent !== undefined && now >= sent + pingTimeout) {
+          this.failed = true;
           this.dropQueuedOutput('PING timeout');
           this.queueGoaway(GoawayStatus.OK);
           this.closeAllStreams(RstStatus.CANCEL);
@@ -1468,6 +1495,8 @@ export class Session {
       const body = checkBody(init.body);
       // §3.3.1 names the resource in the SYN_STREAM; the response status line travels with it when known
       // (what Chromium and node-spdy expect), else in a later HEADERS (the stream is reserved until then).
+      // A push is a GET (§3.3.1); the spdy package refuses a pushed SYN_STREAM without :method.
+      if (headerValue(request, ':method') === undefined) request.unshift([':method', 'GET']);
       let headers = response === undefined ? request : [...request, ...response];
       if (this.wire === 2) headers = pushUrlV2(headers);
       const fin = body === undefined && response !== undefined;
@@ -1525,6 +1554,10 @@ export class Session {
     const stream = this.liveStream(streamId);
     if (stream === undefined) return undefined;
     if (stream.local) throw new SessionStateError('ERR_STREAM_NO_REPLY', `stream ${streamId} is ours: SYN_REPLY answers a stream the peer opened`);
+    if (stream.state !== 'open' && stream.state !== 'half-closed-remote') {
+      // §2.3.2.1: the recipient of a unidirectional stream is half-closed from the start.
+      throw new SessionStateError('ERR_STREAM_HALF_CLOSED', `stream ${streamId} is unidirectional towards us`);
+    }
     if (stream.replyQueued) throw new SessionStateError('ERR_STREAM_REPLIED', `stream ${streamId} already has a SYN_REPLY`);
     if (stream.finQueued) throw new SessionStateError('ERR_STREAM_HALF_CLOSED', `stream ${streamId}: we already sent FIN`);
     return stream;
@@ -1545,8 +1578,10 @@ export class Session {
     this.checkOpen();
     if (!Number.isInteger(streamId) || streamId < 1 || streamId > MAX_STREAM_ID) throw new RangeError(`invalid stream id ${streamId}`);
     const stream = this.streams.get(streamId);
-    if (stream !== undefined) return stream;
-    if (this.knownClosed(streamId)) return undefined;
+    if (stream !== undefined && stream.state !== 'closed') return stream;
+    // Reset (by either side) or refused by GOAWAY: a race the application could not avoid.
+    if (this.resetIds.has(streamId)) return undefined;
+    if (this.knownClosed(streamId)) throw new SessionStateError('ERR_STREAM_CLOSED', `stream ${streamId} is closed: both sides sent FIN`);
     throw new SessionStateError('ERR_STREAM_UNKNOWN', `stream ${streamId} does not exist`);
   }
 
@@ -1676,9 +1711,9 @@ export class Session {
     try {
       if (this.closed) return;
       checkGoawayStatus(status);
+      this.failed = true;
       this.dropQueuedOutput('session terminated');
       this.queueGoaway(status);
-      this.failed = true;
       this.closeAllStreams(RstStatus.CANCEL);
       this.finish('terminated');
     } finally {
@@ -1716,7 +1751,15 @@ export class Session {
   private changeLocalInitialWindow(value: number): void {
     this.localInitialWindow = value;
     this.highestAdvertisedWindow = Math.max(this.highestAdvertisedWindow, value);
-    for (const stream of this.streams.values()) stream.recvWindow?.resize(value, this.highestAdvertisedWindow - value);
+    for (const stream of this.streams.values()) {
+      const window = stream.recvWindow;
+      if (window === undefined) continue;
+      window.resize(value, this.highestAdvertisedWindow - value);
+      // Return every consumed byte now: a shrunk window may leave the peer with none, and below
+      // the new threshold nothing else would trigger the WINDOW_UPDATE it waits for.
+      const delta = window.flush();
+      if (delta > 0 && canReceive(stream.state)) this.queueWindowUpdate(stream.id, delta);
+    }
   }
 
   submitWindowUpdate(streamId: number, delta: number): void {

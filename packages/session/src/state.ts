@@ -116,6 +116,8 @@ const AFTER_FIN = fail(
 );
 /** §2.3.2: a second SYN_STREAM for the same stream. */
 const DUPLICATE = fail('ERR_SPDY_DUPLICATE_STREAM', 'stream', RstStatus.PROTOCOL_ERROR, 'second SYN_STREAM for the same stream');
+/** §2.3.7: DATA after the stream closed. */
+const DATA_AFTER_CLOSE = fail('ERR_SPDY_DATA_AFTER_CLOSE', 'stream', RstStatus.PROTOCOL_ERROR, 'DATA on a closed stream');
 /** §3.3.1: a pushed stream carries its response headers before any DATA. */
 const DATA_BEFORE_HEADERS = fail(
   'ERR_SPDY_DATA_BEFORE_HEADERS',
@@ -272,7 +274,9 @@ export const STREAM_TRANSITIONS: { readonly [S in StreamState]: Row } = {
     'recv-push': DUPLICATE,
     'recv-syn-reply': NOT_OPEN,
     'recv-headers': NOT_OPEN,
-    'recv-data': NOT_OPEN,
+    // §2.3.7: "If an endpoint receives a data frame after the stream is closed, it must send a
+    // RST_STREAM to the sender with the status PROTOCOL_ERROR" (INVALID_STREAM is for ids never opened, §2.2.2).
+    'recv-data': DATA_AFTER_CLOSE,
     'recv-fin': NOT_OPEN,
     'recv-rst': IGNORE,
     'recv-window-update': IGNORE,

@@ -50,11 +50,15 @@ export class Stream implements Schedulable {
   /** The session answered it itself (400 to an invalid request): the application never sees it. */
   silent = false;
   scheduled = false;
+  /** closeStream is running (its event may call back into the session). */
+  closing = false;
 
   /** Peer's window for our DATA on this stream (may be negative, §2.6.8). */
   sendWindow: number;
   /** Our window for the peer's DATA (SPDY/3 and later). */
   readonly recvWindow: ReceiveWindow | undefined;
+  /** SPDY/2 with a peer that counts windows anyway: received bytes not yet acknowledged. */
+  v2Unacked = 0;
   /** Manual flow control: bytes delivered to the application and not yet consumed. */
   unconsumed = 0;
 
