@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import type { Frame } from '@spdy/frames';
+import { type Frame, SpdyProtocolError } from '@spdy/frames';
 import { describe, expect, it } from 'vitest';
 import {
   type DecodedFrame,
@@ -142,3 +142,47 @@ function frameArbitrary(version: 2 | 3): fc.Arbitrary<DecodedFrame> {
     ...others,
   );
 }
+
+describe('hostile input', () => {
+  it('random bytes as a name/value block decode or fail as a stream error, nothing else', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(2 as const, 3 as const), fc.uint8Array({ maxLength: 64 }), (version, bytes) => {
+        try {
+          decodeNameValueBlock(bytes, version);
+        } catch (error) {
+          expect(error).toBeInstanceOf(SpdyProtocolError);
+          expect((error as SpdyProtocolError).scope).toBe('stream');
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('corrupted compressed streams throw nothing but SpdyProtocolError', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(2 as const, 3 as const),
+        fc.integer({ min: 0, max: 9 }),
+        fc.array(headerList, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }),
+        (version, level, lists, flips) => {
+          const deflater = new HeaderDeflater(version, { level });
+          const blocks = lists.map((list) => deflater.deflate(list));
+          for (const [at, mask] of flips) {
+            const block = blocks[at % blocks.length]!;
+            if (block.length > 0) block[at % block.length] ^= mask;
+          }
+          const inflater = new HeaderInflater(version, { maxHeaderListSize: 4096 });
+          for (const block of blocks) {
+            try {
+              inflater.inflate(block);
+            } catch (error) {
+              expect(error).toBeInstanceOf(SpdyProtocolError);
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
