@@ -981,7 +981,7 @@ export class Session {
       if (stream.state === 'idle' && this.wants('controlFrameNotSent')) this.notSent({ frame: this.synFrameOf(stream, EMPTY) }, reason);
     }
     while (this.dataQueue.next() !== undefined);
-    while (this.sessionBlocked.shift() !== undefined);
+    for (let s = this.sessionBlocked.shift(); s !== undefined; s = this.sessionBlocked.shift()) s.parked = false;
   }
 
   /** Closes the session once: the GOAWAY rules leave no stream to finish, or the session failed or timed out. */
@@ -1278,11 +1278,20 @@ export class Session {
 
   /** A stream that cannot send for lack of window waits: for its own WINDOW_UPDATE, or for the session's. */
   private parkBlocked(stream: Stream): void {
-    if (stream.sendWindow > 0 && this.version === 3.1 && this.sessionSendWindow <= 0) this.sessionBlocked.push(stream);
+    if (stream.sendWindow > 0 && this.version === 3.1 && this.sessionSendWindow <= 0) this.parkOnSession(stream);
+  }
+
+  private parkOnSession(stream: Stream): void {
+    if (stream.parked) return;
+    stream.parked = true;
+    this.sessionBlocked.push(stream);
   }
 
   private unblockSession(): void {
-    for (let s = this.sessionBlocked.shift(); s !== undefined; s = this.sessionBlocked.shift()) this.scheduleIfReady(s);
+    for (let s = this.sessionBlocked.shift(); s !== undefined; s = this.sessionBlocked.shift()) {
+      s.parked = false;
+      this.scheduleIfReady(s);
+    }
   }
 
   /** Asks a provider for bytes; undefined when it defers (or has nothing yet). */
@@ -1327,7 +1336,7 @@ export class Session {
     if (item.kind !== 'headers' && !this.isEmptyFin(item) && this.wire === 3 && !this.opts.ignorePeerFlowControl) {
       if (stream.sendWindow <= 0) return; // waits for its WINDOW_UPDATE
       if (this.version === 3.1 && this.sessionSendWindow <= 0) {
-        this.sessionBlocked.push(stream);
+        this.parkOnSession(stream);
         return;
       }
     }

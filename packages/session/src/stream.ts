@@ -50,6 +50,8 @@ export class Stream implements Schedulable {
   /** The session answered it itself (400 to an invalid request): the application never sees it. */
   silent = false;
   scheduled = false;
+  /** Waiting in the session's list of streams blocked by the 3.1 session window. */
+  parked = false;
   /** closeStream is running (its event may call back into the session). */
   closing = false;
 
