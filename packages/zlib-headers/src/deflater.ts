@@ -30,9 +30,9 @@ export interface HeaderDeflaterOptions {
   level?: number;
   /**
    * Base-2 log of the history window, 9–15. Default 11 (2 KiB), as Chromium
-   * used: header blocks are small, the dictionary fits, and the deflate state
-   * stays about 10 KiB per session instead of 256 KiB at 15. Any value is
-   * readable by every conforming peer.
+   * used: header blocks are small, the dictionary fits, and the compression
+   * state stays near 15 KiB (levels 2–9) or 20 KiB (level 1) per session
+   * instead of 80–130 KiB at 15. Every conforming peer reads any value.
    */
   windowBits?: number;
   /**
@@ -40,7 +40,7 @@ export interface HeaderDeflaterOptions {
    * Chromium used: on typical request and response blocks it compresses within
    * 0.1% of memLevel 8, is the fastest (with a 2 KiB window the hash table is
    * swept every 2 KiB of input, and 1 makes it 256 entries instead of 32768),
-   * and keeps the whole deflate state near 10 KiB.
+   * and keeps the hash table at 512 bytes.
    */
   memLevel?: number;
 }
