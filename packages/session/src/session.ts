@@ -524,16 +524,17 @@ export class Session {
       return this.rejectFrame(frame, id, RstStatus.REFUSED_STREAM, 'ERR_SPDY_REFUSED_STREAM', 'too many concurrent streams');
     }
 
+    const badRequest = this.side === 'server' && this.opts.validateHttp ? invalidRequest(headers, this.wire) : undefined;
+    // A unidirectional stream cannot carry the 400 reply: refuse it instead.
+    if (badRequest !== undefined && unidirectional) {
+      return this.rejectFrame(frame, id, RstStatus.PROTOCOL_ERROR, 'ERR_SPDY_HTTP_REQUEST', `${badRequest} (§3.2.1)`);
+    }
     const stream = this.createStream(id, false, frame.priority, assoc, undefined);
     this.lastAcceptedPeerStreamId = id;
     this.apply(stream, input);
     if (parent !== undefined) (parent.pushes ??= new Set()).add(id);
     const fin = (frame.flags & Flag.FIN) !== 0;
-
-    if (this.side === 'server' && this.opts.validateHttp) {
-      const bad = invalidRequest(headers, this.wire);
-      if (bad !== undefined) return this.answerBadRequest(frame, stream, fin, bad);
-    }
+    if (badRequest !== undefined) return this.answerBadRequest(frame, stream, fin, badRequest);
     if (this.wants('controlFrameReceived')) this.emit({ type: 'controlFrameReceived', frame, headers });
     if (parent !== undefined) {
       this.emit({ type: 'pushReceived', streamId: id, associatedStreamId: assoc, headers, priority: frame.priority, fin });
@@ -1016,6 +1017,10 @@ export class Session {
       this.collecting = true;
       let frames;
       try {
+        frames = this.collect(limit);
+      } catch (error) {
+        // A bug of ours while choosing frames: end the session cleanly (GOAWAY INTERNAL_ERROR) rather than throw into the I/O loop.
+        this.internalError(error);
         frames = this.collect(limit);
       } finally {
         this.collecting = false;
