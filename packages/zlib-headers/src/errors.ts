@@ -54,6 +54,8 @@ export const INFLATE_WORK_FACTOR = 64;
 export interface BlockContext {
   readonly streamId?: number | undefined;
   readonly frameType?: string | undefined;
+  /** Byte offset of the frame that carried the block, in the decoder's input. */
+  readonly offset?: number | undefined;
 }
 
 export function streamError(
@@ -62,7 +64,8 @@ export function streamError(
   context: BlockContext,
   status: number = RstStatus.PROTOCOL_ERROR,
 ): SpdyProtocolError {
-  return new SpdyProtocolError(message, { code, scope: 'stream', status, streamId: context.streamId, frameType: context.frameType });
+  const { streamId, frameType, offset } = context;
+  return new SpdyProtocolError(message, { code, scope: 'stream', status, streamId, frameType, offset });
 }
 
 export function sessionError(code: HeaderErrorCodeValue, message: string, context: BlockContext, cause?: unknown): SpdyProtocolError {
@@ -72,6 +75,7 @@ export function sessionError(code: HeaderErrorCodeValue, message: string, contex
     status: GoawayStatus.PROTOCOL_ERROR,
     streamId: context.streamId,
     frameType: context.frameType,
+    offset: context.offset,
     cause,
   });
 }

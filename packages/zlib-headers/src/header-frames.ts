@@ -16,6 +16,7 @@ import {
   type SynStreamFrame,
   type WireVersion,
   encodeFrame,
+  encodedFrameLength,
   writeFrameInto,
 } from '@spdy/frames';
 import { HeaderDeflater, type HeaderDeflaterOptions } from './deflater.js';
@@ -72,6 +73,11 @@ export class HeaderFrameDecoder {
     return this.#failure ?? this.frames.failed;
   }
 
+  /** Total bytes consumed since the start of the input (see FrameDecoder.offset). */
+  get offset(): number {
+    return this.frames.offset;
+  }
+
   /** Adds received bytes (kept, not copied: see FrameDecoder.push). */
   push(chunk: Uint8Array): void {
     if (this.#failure === undefined) this.frames.push(chunk);
@@ -106,7 +112,9 @@ export class HeaderFrameDecoder {
   #withHeaders(frame: HeaderFrame): DecodedFrame | SpdyProtocolError {
     let headers: HeaderList;
     try {
-      headers = this.inflater.inflate(frame.headerBlock, frame.streamId, frame.type);
+      // The decoder has just consumed the frame: it started its encoded length before `offset`.
+      const start = this.frames.offset - encodedFrameLength(frame, this.version);
+      headers = this.inflater.inflate(frame.headerBlock, frame.streamId, frame.type, start);
     } catch (error) {
       // inflate() throws nothing but SpdyProtocolError.
       const failure = error as SpdyProtocolError;

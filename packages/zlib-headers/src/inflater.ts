@@ -64,13 +64,14 @@ export class HeaderInflater {
    *
    * @param streamId the stream the block belongs to, recorded in errors.
    * @param frameType the frame that carried it ('SYN_STREAM', ...), recorded in errors.
+   * @param offset the byte offset of that frame in its input, recorded in errors.
    * @throws SpdyProtocolError, and nothing else: stream scope for a malformed
    * or oversized block (the inflater stays usable), session scope when the
    * compression state is lost. Codes in `HeaderErrorCode`.
    */
-  inflate(block: Uint8Array, streamId?: number, frameType?: string): HeaderList {
+  inflate(block: Uint8Array, streamId?: number, frameType?: string, offset?: number): HeaderList {
     if (this.#failure !== undefined) throw this.#failure;
-    const context: BlockContext = { streamId, frameType };
+    const context: BlockContext = { streamId, frameType, offset };
     let size: number;
     try {
       size = this.#inflateBlock(block, context);

@@ -29,6 +29,8 @@ export interface DecodeNameValueOptions {
   streamId?: number;
   /** The frame that carried the block ('SYN_STREAM', ...), recorded in errors. */
   frameType?: string;
+  /** Byte offset of that frame in its input, recorded in errors. */
+  offset?: number;
 }
 
 /**

@@ -67,9 +67,11 @@ describe('HeaderFrameDecoder', () => {
       const duplicate = encodeNameValueBlock([['a', '1'], ['b', '2']], version);
       duplicate[version === 2 ? 10 : 18] = 'a'.charCodeAt(0); // rename b to a
       const decoder = new HeaderFrameDecoder({ version });
+      const firstBlock = peer(encodeNameValueBlock(request, version));
+      const peerFirstLength = firstBlock.length;
       decoder.push(
         concat([
-          encodeFrame({ type: 'SYN_STREAM', flags: 0, streamId: 1, associatedStreamId: 0, priority: 0, slot: 0, headerBlock: peer(encodeNameValueBlock(request, version)) }, version),
+          encodeFrame({ type: 'SYN_STREAM', flags: 0, streamId: 1, associatedStreamId: 0, priority: 0, slot: 0, headerBlock: firstBlock }, version),
           encodeFrame({ type: 'SYN_STREAM', flags: 0, streamId: 3, associatedStreamId: 0, priority: 0, slot: 0, headerBlock: peer(duplicate) }, version),
           encodeFrame({ type: 'PING', flags: 0, id: 1 }, version),
           encodeFrame({ type: 'HEADERS', flags: 1, streamId: 1, headerBlock: peer(encodeNameValueBlock(request, version)) }, version),
@@ -84,6 +86,8 @@ describe('HeaderFrameDecoder', () => {
       expect(error.status).toBe(RstStatus.PROTOCOL_ERROR);
       expect(error.streamId).toBe(3);
       expect(error.frameType).toBe('SYN_STREAM');
+      // The faulty frame starts right after the first one.
+      expect(error.offset).toBe(8 + 10 + peerFirstLength);
       expect(items[2]).toEqual({ type: 'PING', flags: 0, id: 1 });
       expect(items[3]).toEqual({ type: 'HEADERS', flags: 1, streamId: 1, headers: request });
       expect(decoder.failed).toBeUndefined();
@@ -108,6 +112,8 @@ describe('HeaderFrameDecoder', () => {
     expect(error.code).toBe(HeaderErrorCode.ZLIB);
     expect(error.scope).toBe('session');
     expect(error.status).toBe(GoawayStatus.PROTOCOL_ERROR);
+    expect(error.offset).toBe(0);
+    expect(error.frameType).toBe('SYN_REPLY');
     expect(decoder.failed).toBe(error);
     decoder.push(encodeFrame({ type: 'PING', flags: 0, id: 3 }, 3));
     expect(decoder.next()).toBeUndefined();
