@@ -104,23 +104,20 @@ describe('our client engine against the spdy package\'s server', () => {
     });
 
     if (version === 2) {
-      it('known peer fault: its SPDY/2 server stops after 64 KiB, waiting for a WINDOW_UPDATE SPDY/2 does not have', async () => {
-        const id = client.session.submitRequest({ headers: headers(`/big/${256 * 1024}`) });
-        client.flush();
-        let received = 0;
-        const off = client.onEvent((e) => {
-          if (e.type === 'dataChunkReceived' && e.streamId === id) received += e.data.length;
-        });
-        await bounded(client.waitFor((e) => e.type === 'dataFrameReceived' && e.streamId === id && received >= 65_536), '64 KiB');
-        // A PING round trip as a barrier: anything it had written before answering has arrived.
-        const ping = client.session.submitPing(client.now());
-        client.flush();
-        await bounded(client.waitFor((e) => e.type === 'pingAcknowledged' && e.id === ping), 'PING');
-        off();
-        expect(received).toBe(65_536);
-        expect(client.session.streamState(id)).toBe('half-closed-local');
-        client.session.submitRstStream(id, RstStatus.CANCEL);
-        client.flush();
+      it('known peer fault: its SPDY/2 server keeps SPDY/3 flow control; once it shows it (a WINDOW_UPDATE) we acknowledge its DATA', async () => {
+        // Draft 2 has no WINDOW_UPDATE, yet node-spdy stops after 64 KiB per stream until it gets one. Our v2
+        // session sends none to a peer that never sent one; this peer sends some while it receives a body.
+        const fresh = await connectClient(server.port, 2);
+        try {
+          const body = big(100 * 1024, 4);
+          const post = await bounded(fetch(fresh, { headers: { ...headers('/upload', 'POST'), 'content-length': String(body.length) }, body }), 'POST');
+          expect(post.body.toString()).toBe(`POST /upload ${body.length} ${sha(body)}`);
+          expect(fresh.events.some((e) => e.type === 'controlFrameReceived' && e.frame.type === 'WINDOW_UPDATE')).toBe(true);
+          const res = await bounded(fetch(fresh, { headers: headers(`/big/${256 * 1024}`) }), 'big GET after POST');
+          expect(sha(res.body)).toBe(sha(big(256 * 1024, 7)));
+        } finally {
+          fresh.destroy();
+        }
       });
     }
 

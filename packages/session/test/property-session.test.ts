@@ -16,6 +16,8 @@ import { Peer } from './support/peer.js';
 
 const OK = { ':status': '200', ':version': 'HTTP/1.1' };
 const versionArb = fc.constantFrom<ProtocolVersion>(2, 3, 3.1);
+/** PROPERTY_RUNS=5000 for a deeper search than the default bounded runs. */
+const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 600);
 
 describe('valid exchanges under random interleaving and chunking', () => {
   it('deliver byte-identical bodies both ways', () => {
@@ -75,7 +77,7 @@ describe('valid exchanges under random interleaving and chunking', () => {
           for (const [pushId, assoc] of pushes) expect(client.hash(pushId)).toBe(sha256(pseudoRandomBytes(spec.get(assoc)!.down, assoc + 1)));
         },
       ),
-      { numRuns: 100 },
+      { numRuns: Math.ceil(RUNS / 6) },
     );
   });
 });
@@ -84,7 +86,8 @@ describe('valid exchanges under random interleaving and chunking', () => {
 // Random input
 
 type Step =
-  | { kind: 'frame'; make: (peer: Peer) => Frame }
+  /** `fields` only make counterexamples readable: `make` is printed as source. */
+  | { kind: 'frame'; fields: object; make: (peer: Peer) => Frame }
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'raw'; type: number; flags: number; payload: Uint8Array }
   | { kind: 'submit' };
@@ -112,18 +115,22 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     .record({ id: headerStreamIdArb, assoc: streamIdArb, pri: fc.nat(3), flags: fc.nat(3), h: headersArb })
     .map(({ id, assoc, pri, flags, h }) => ({
       kind: 'frame' as const,
+      fields: { type: 'SYN_STREAM', id, assoc, pri, flags, h },
       make: (p: Peer): Frame => ({ type: 'SYN_STREAM', streamId: id, associatedStreamId: assoc, priority: pri, slot: 0, flags, headerBlock: p.block(headersFor(p, h)) }),
     })),
   fc.record({ id: headerStreamIdArb, flags: fc.nat(1), h: headersArb, type: fc.constantFrom('SYN_REPLY' as const, 'HEADERS' as const) }).map(({ id, flags, h, type }) => ({
     kind: 'frame' as const,
+    fields: { type, id, flags, h },
     make: (p: Peer): Frame => ({ type, streamId: id, flags, headerBlock: p.block(headersFor(p, h)) }),
   })),
   fc.record({ id: streamIdArb, flags: fc.nat(3), size: fc.oneof(fc.nat(100), fc.integer({ min: 16_000, max: 70_000 })) }).map(({ id, flags, size }) => ({
     kind: 'frame' as const,
+    fields: { type: 'DATA', id, flags, size },
     make: (): Frame => ({ type: 'DATA', streamId: id, flags, data: new Uint8Array(size) }),
   })),
   fc.record({ id: streamIdArb, status: fc.nat(12) }).map(({ id, status }) => ({
     kind: 'frame' as const,
+    fields: { type: 'RST_STREAM', id, status },
     make: (): Frame => ({ type: 'RST_STREAM', streamId: id, flags: 0, status }),
   })),
   fc
@@ -131,14 +138,16 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       flags: fc.nat(1),
       entries: fc.array(fc.record({ id: fc.integer({ min: 1, max: 9 }), flags: fc.nat(3), value: fc.oneof(fc.nat(10), fc.nat(), fc.constantFrom(0, 2 ** 31, 2 ** 32 - 1)) }), { maxLength: 4 }),
     })
-    .map(({ flags, entries }) => ({ kind: 'frame' as const, make: (): Frame => ({ type: 'SETTINGS', flags, entries }) })),
-  fc.nat().map((id) => ({ kind: 'frame' as const, make: (): Frame => ({ type: 'PING', flags: 0, id }) })),
+    .map(({ flags, entries }) => ({ kind: 'frame' as const, fields: { type: 'SETTINGS', flags, entries }, make: (): Frame => ({ type: 'SETTINGS', flags, entries }) })),
+  fc.nat().map((id) => ({ kind: 'frame' as const, fields: { type: 'PING', id }, make: (): Frame => ({ type: 'PING', flags: 0, id }) })),
   fc.record({ last: streamIdArb, status: fc.nat(3) }).map(({ last, status }) => ({
     kind: 'frame' as const,
+    fields: { type: 'GOAWAY', last, status },
     make: (): Frame => ({ type: 'GOAWAY', flags: 0, lastGoodStreamId: last, status }),
   })),
   fc.record({ id: streamIdArb, delta: fc.oneof(fc.integer({ min: 1, max: 70_000 }), fc.constant(MAX_WINDOW_SIZE)) }).map(({ id, delta }) => ({
     kind: 'frame' as const,
+    fields: { type: 'WINDOW_UPDATE', id, delta },
     make: (): Frame => ({ type: 'WINDOW_UPDATE', flags: 0, streamId: id, deltaWindowSize: delta }),
   })),
   fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => ({ kind: 'bytes' as const, bytes })),
@@ -218,7 +227,7 @@ describe('random input never throws out of receive() and leaves the session cons
           expect(() => peer.session.receiveEnd(0)).not.toThrow();
           expect(peer.session.isClosed).toBe(true);
         }),
-        { numRuns: 600 },
+        { numRuns: RUNS },
       );
     });
   }
@@ -233,7 +242,7 @@ describe('random input never throws out of receive() and leaves the session cons
         peer.read();
         expect(peer.outputErrors).toEqual([]);
       }),
-      { numRuns: 300 },
+      { numRuns: RUNS / 2 },
     );
   });
 });
