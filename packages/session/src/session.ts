@@ -397,20 +397,18 @@ export class Session {
       this.streamError(s.id, RstStatus.FLOW_CONTROL_ERROR, 'ERR_SPDY_FLOW_CONTROL', 'DATA beyond the stream window (§2.6.8)');
       return;
     }
-    if (s.silent) {
+    // Windows first, events after: a listener may close the stream (its unconsumed bytes then return at once).
+    if (this.wire === 2) {
+      if (this.v2PeerFlowControl && !fin) this.ackV2(s, length);
+    } else if (this.opts.flowControl === 'auto' || s.silent) {
       this.releaseSessionBytes(length);
-      if (s.recvWindow !== undefined) this.ackStream(s, length);
+      if (!fin) this.ackStream(s, length);
     } else {
+      s.unconsumed += length;
+    }
+    if (!s.silent) {
       if (this.wants('dataChunkReceived')) this.emit({ type: 'dataChunkReceived', streamId: s.id, flags: frame.flags, data: frame.data });
       if (this.wants('dataFrameReceived')) this.emit({ type: 'dataFrameReceived', streamId: s.id, flags: frame.flags, length });
-      if (this.wire === 2) {
-        if (this.v2PeerFlowControl && !fin) this.ackV2(s, length);
-      } else if (this.opts.flowControl === 'auto') {
-        this.releaseSessionBytes(length);
-        if (!fin) this.ackStream(s, length);
-      } else {
-        s.unconsumed += length;
-      }
     }
     if (fin) this.remoteFin(s);
   }
@@ -861,6 +859,8 @@ export class Session {
 
   /** The peer's FIN arrived on `stream` (after the frame carrying it was accepted). */
   private remoteFin(stream: Stream): void {
+    // A listener of the frame's own event may have reset the stream already.
+    if (stream.state === 'closed') return;
     const before = stream.state;
     const t = transition(before, 'recv-fin');
     if (t.kind !== 'next') throw new Error(`internal: FIN in state ${before} reached the session`);
@@ -1156,16 +1156,16 @@ export class Session {
     }
     let frame = item.frame;
     if (item.headers !== undefined) frame = { ...(frame as SynReplyFrame | HeadersFrame), headerBlock: this.compress(item.headers) };
-    if (this.wants('beforeControlFrameSend')) this.emit({ type: 'beforeControlFrameSend', frame, ...(item.headers && { headers: item.headers }) });
+    // State first, events after: a compressed block must leave whatever a listener does.
     if (stream !== undefined) {
       this.apply(stream, frame.type === 'SYN_REPLY' ? 'send-syn-reply' : 'send-headers');
       stream.headersSent = true;
       if ((frame.flags & Flag.FIN) !== 0) this.apply(stream, 'send-fin');
       else this.scheduleIfReady(stream);
-    } else if (frame.type === 'GOAWAY') {
-      // A GOAWAY on the wire: nothing more will be accepted; close when no stream is left.
-      this.maybeFinish();
     }
+    if (this.wants('beforeControlFrameSend')) this.emit({ type: 'beforeControlFrameSend', frame, ...(item.headers && { headers: item.headers }) });
+    // A GOAWAY on the wire: nothing more will be accepted; close when no stream is left.
+    if (frame.type === 'GOAWAY') this.maybeFinish();
     return frame;
   }
 
@@ -1173,14 +1173,13 @@ export class Session {
     const headers = stream.outbound.shift();
     if (headers === undefined || headers.kind !== 'headers') throw new Error('internal: SYN_STREAM without headers');
     const frame = this.synFrameOf(stream, this.compress(headers.headers));
-    const flags = frame.flags;
-    if (this.wants('beforeControlFrameSend')) this.emit({ type: 'beforeControlFrameSend', frame, headers: headers.headers });
     this.apply(stream, stream.synInput);
     stream.counted = true;
     this.localActive++;
     stream.headersSent = true;
-    if ((flags & Flag.FIN) !== 0) this.apply(stream, 'send-fin');
+    if ((frame.flags & Flag.FIN) !== 0) this.apply(stream, 'send-fin');
     else this.scheduleIfReady(stream);
+    if (this.wants('beforeControlFrameSend')) this.emit({ type: 'beforeControlFrameSend', frame, headers: headers.headers });
     if (stream.waited) this.emit({ type: 'streamStarted', streamId: stream.id, userData: stream.userData });
     this.sentControl(frame, headers.headers);
     return frame;
@@ -1225,10 +1224,10 @@ export class Session {
     if (item.kind === 'headers') {
       stream.outbound.shift();
       const frame: HeadersFrame = { type: 'HEADERS', flags: item.fin ? Flag.FIN : 0, streamId: stream.id, headerBlock: this.compress(item.headers) };
-      if (this.wants('beforeControlFrameSend')) this.emit({ type: 'beforeControlFrameSend', frame, headers: item.headers });
       this.apply(stream, 'send-headers');
       if (item.fin) this.apply(stream, 'send-fin');
       else this.scheduleIfReady(stream);
+      if (this.wants('beforeControlFrameSend')) this.emit({ type: 'beforeControlFrameSend', frame, headers: item.headers });
       this.sentControl(frame, item.headers);
       return frame;
     }
