@@ -38,6 +38,20 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(peer.eventsOf('streamStarted')).toEqual([expect.objectContaining({ streamId: 5, userData: 'req2' })]);
     });
 
+    it('2.6.4: a queued stream reset before it starts never reaches the wire', () => {
+      const peer = started({ side: 'client', version });
+      peer.settings([{ id: SettingsId.MAX_CONCURRENT_STREAMS, flags: 0, value: 1 }]);
+      const a = peer.session.submitRequest({ headers: GET });
+      const b = peer.session.submitRequest({ headers: GET, userData: 'b' });
+      expect(synIds(peer.read())).toEqual([a]);
+      peer.session.submitRstStream(b, 5);
+      expect(peer.eventsOf('streamClosed')).toEqual([expect.objectContaining({ streamId: b, status: 5, userData: 'b' })]);
+      peer.synReply(a, peer.responseHeaders(), Flag.FIN);
+      const out = peer.read();
+      expect(synIds(out)).toEqual([]);
+      expect(ofType(out, 'RST_STREAM')).toEqual([]);
+    });
+
     it('2.6.4: a raised MAX_CONCURRENT_STREAMS releases queued streams', () => {
       const peer = started({ side: 'client', version });
       peer.settings([{ id: SettingsId.MAX_CONCURRENT_STREAMS, flags: 0, value: 1 }]);

@@ -6,6 +6,7 @@
 
 import { Flag, GoawayStatus, MAX_WINDOW_SIZE, RstStatus, SettingsId } from '@spdy/frames';
 import { describe, expect, it } from 'vitest';
+import { SessionStateError } from '../src/index.js';
 import { FLOW_VERSIONS, Peer, ofType, started } from './support/peer.js';
 
 const POST = { ':method': 'POST', ':path': '/upload', ':version': 'HTTP/1.1', ':scheme': 'https', ':host': 'a' };
@@ -126,6 +127,20 @@ describe.each(FLOW_VERSIONS)('SPDY/%s', (version) => {
     expect(peer.session.receiveWindow(1)).toBe(65536);
   });
 
+  it('2.6.8: submitWindowUpdate grants the peer more window at once', () => {
+    const peer = started({ side: 'server', version, flowControl: 'manual' });
+    peer.synStream({ streamId: 1 });
+    peer.session.submitWindowUpdate(1, 100_000);
+    if (version === 3.1) peer.session.submitWindowUpdate(0, 100_000);
+    expect(windowUpdates(peer.read())).toEqual(
+      version === 3.1 ? [{ streamId: 1, delta: 100_000 }, { streamId: 0, delta: 100_000 }] : [{ streamId: 1, delta: 100_000 }],
+    );
+    expect(peer.session.receiveWindow(1)).toBe(65536 + 100_000);
+    peer.data(1, 150_000);
+    expect(ofType(peer.read(), 'RST_STREAM')).toEqual([]);
+    expect(() => peer.session.submitWindowUpdate(1, 0)).toThrow(RangeError);
+  });
+
   it('2.6.8: ignorePeerFlowControl sends a whole body without any WINDOW_UPDATE (peers like spdystream)', () => {
     const peer = started({ side: 'client', version, ignorePeerFlowControl: true });
     const id = peer.session.submitRequest({ headers: POST, body: new Uint8Array(300_000) });
@@ -212,6 +227,12 @@ describe('SPDY/3.1 session window', () => {
 });
 
 describe('SPDY/2', () => {
+  it('draft 2 has no WINDOW_UPDATE: submitWindowUpdate is a caller error', () => {
+    const peer = started({ side: 'server', version: 2 });
+    peer.synStream({ streamId: 1 });
+    expect(() => peer.session.submitWindowUpdate(1, 1000)).toThrow(SessionStateError);
+  });
+
   it('draft 2 has no flow control: a 300 KB body leaves at once and no WINDOW_UPDATE is ever sent', () => {
     const peer = started({ side: 'client', version: 2 });
     const id = peer.session.submitRequest({ headers: POST, body: new Uint8Array(300_000) });
