@@ -164,6 +164,56 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
   });
 });
 
+describe.each(ALL_VERSIONS)('SPDY/%s settings and priorities end to end', (version) => {
+  it('MAX_CONCURRENT_STREAMS lowered mid-run: streams in flight beyond it are REFUSED_STREAM, retried, and all complete', () => {
+    const pair = new Pair({ version, chunk: chunked(21) });
+    serve(pair, (id) => bodyFor(id, 2_000));
+    const client = clientLog(pair);
+    const wanted = new Map<number, number>(); // stream id -> request number
+    const done = new Map<number, string>(); // request number -> body hash
+    let refused = 0;
+    let lowered = false;
+    pair.client.on('streamClosed', (e) => {
+      const n = wanted.get(e.streamId);
+      if (n === undefined) return;
+      if (e.status === 0) done.set(n, client.hash(e.streamId));
+      else {
+        expect(e.status).toBe(RstStatus.REFUSED_STREAM);
+        refused++;
+        pair.defer(() => wanted.set(pair.client.submitRequest({ headers: request(`/retry/${n}`) }), n));
+      }
+      if (!lowered && done.size >= 20) {
+        lowered = true;
+        pair.defer(() => pair.server.submitSettings([{ id: SettingsId.MAX_CONCURRENT_STREAMS, flags: 0, value: 3 }]));
+      }
+    });
+    for (let n = 0; n < 150; n++) wanted.set(pair.client.submitRequest({ headers: request(`/${n}`) }), n);
+    pair.pumpUntil(() => done.size === 150, 1_000_000);
+    expect(lowered).toBe(true);
+    for (const [id, n] of wanted) if (client.closed.get(id) === 0) expect(done.get(n)).toBe(sha256(bodyFor(id, 2_000)));
+    // The run is deterministic (seeded chunking): streams already sent when the SETTINGS arrived were refused and retried.
+    expect(refused).toBeGreaterThan(0);
+    expect(wanted.size).toBe(150 + refused);
+  });
+
+  it('a small high-priority response overtakes a large low-priority one already in progress', () => {
+    const pair = new Pair({ version, chunk: chunked(22), maxPull: 16_384 });
+    serve(pair, (_id, path) => (path === '/big' ? bodyFor(1, 2_000_000) : bodyFor(2, 1_000)));
+    const order: number[] = [];
+    pair.client.on('streamClosed', (e) => order.push(e.streamId));
+    const big = pair.client.submitRequest({ headers: request('/big'), priority: pair.client.lowestPriority });
+    let small = 0;
+    let started = false;
+    pair.client.on('dataChunkReceived', (e) => {
+      if (e.streamId !== big || started) return;
+      started = true;
+      pair.defer(() => (small = pair.client.submitRequest({ headers: request('/small'), priority: 0 })));
+    });
+    pair.pumpUntil(() => order.length === 2, 1_000_000);
+    expect(order).toEqual([small, big]);
+  });
+});
+
 describe.each(FLOW_VERSIONS)('SPDY/%s flow control end to end', (version) => {
   const windows = [1, 100, 16_384, 65_535, 1 << 20, 2 ** 31 - 1];
   it.each(windows)('receive windows of %i bytes deliver a body both ways intact', (window) => {
