@@ -62,7 +62,9 @@ export function defaultCompressionLevel(role: 'client' | 'server'): number {
  */
 export const DEFAULT_COMPRESSION_LEVEL = 1;
 
+/** Default `windowBits` of {@link HeaderDeflater} (2 KiB; see the option). */
 export const DEFAULT_WINDOW_BITS = 11;
+/** Default `memLevel` of {@link HeaderDeflater} (see the option). */
 export const DEFAULT_MEM_LEVEL = 1;
 
 /**
@@ -73,6 +75,7 @@ export const DEFAULT_MEM_LEVEL = 1;
  * see fast-deflate.ts); levels 0 and 2–9 use pako's port of zlib.
  */
 export class HeaderDeflater {
+  /** The wire version (3 for SPDY/3.1). */
   readonly version: WireVersion;
   readonly level: number;
   readonly #engine: FastDeflater | ZlibEngine;

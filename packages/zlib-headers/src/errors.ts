@@ -39,6 +39,7 @@ export const HeaderErrorCode = {
   /** Session: the compressed data is not valid zlib (or continues after the end of the zlib stream). */
   ZLIB: 'ERR_SPDY_HEADER_ZLIB',
 } as const;
+/** One of the {@link HeaderErrorCode} strings. */
 export type HeaderErrorCodeValue = (typeof HeaderErrorCode)[keyof typeof HeaderErrorCode];
 
 /**

@@ -26,8 +26,11 @@ import type { HeaderInput, HeaderList } from './nv-block.js';
 /** A header frame whose compressed `headerBlock` is replaced by its decoded `headers`. */
 export type WithHeaders<F extends HeaderFrame, H = HeaderList> = Omit<F, 'headerBlock'> & { readonly headers: H };
 
+/** SYN_STREAM with decoded headers. */
 export type DecodedSynStreamFrame = WithHeaders<SynStreamFrame>;
+/** SYN_REPLY with decoded headers. */
 export type DecodedSynReplyFrame = WithHeaders<SynReplyFrame>;
+/** HEADERS with decoded headers. */
 export type DecodedHeadersFrame = WithHeaders<HeadersFrame>;
 
 /** Every frame, with SYN_STREAM, SYN_REPLY and HEADERS carrying decoded headers. */
@@ -54,7 +57,9 @@ export interface HeaderFrameDecoderOptions extends Omit<FrameDecoderOptions, 've
  * is returned once, then `next()` returns `undefined` and `failed` keeps it.
  */
 export class HeaderFrameDecoder {
+  /** The frame decoder underneath (for its counters; feed bytes through `push`, not to it). */
   readonly frames: FrameDecoder;
+  /** The direction's inflater, fed every header block in wire order. */
   readonly inflater: HeaderInflater;
   #failure: SpdyProtocolError | undefined;
 
@@ -64,6 +69,7 @@ export class HeaderFrameDecoder {
     this.frames = new FrameDecoder({ version: this.inflater.version, maxControlFrameSize, maxDataFrameSize });
   }
 
+  /** The wire version (3 for SPDY/3.1). */
   get version(): WireVersion {
     return this.inflater.version;
   }
@@ -154,6 +160,7 @@ const NO_BLOCK = new Uint8Array(0);
  * be sent in call order.
  */
 export class HeaderFrameEncoder {
+  /** The direction's deflater: use it only through `encode`, or blocks go out of order. */
   readonly deflater: HeaderDeflater;
   /** Room for the fixed fields of a header frame, to validate them before deflating. */
   readonly #probe = new Uint8Array(32);
@@ -162,6 +169,7 @@ export class HeaderFrameEncoder {
     this.deflater = new HeaderDeflater(options.version, options);
   }
 
+  /** The wire version (3 for SPDY/3.1). */
   get version(): WireVersion {
     return this.deflater.version;
   }

@@ -42,6 +42,7 @@ const INITIAL_OUTPUT_SIZE = 4096;
  * throws it again.
  */
 export class HeaderInflater {
+  /** The wire version (3 for SPDY/3.1). */
   readonly version: WireVersion;
   readonly maxHeaderListSize: number;
   readonly #strm = new ZStream();
