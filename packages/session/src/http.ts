@@ -125,14 +125,38 @@ const CONNECTION_SPECIFIC_V3: ReadonlySet<string> = new Set(['connection', 'keep
 /** Draft 2 only says Connection and Keep-Alive are ignored if present: nothing to refuse. */
 const CONNECTION_SPECIFIC_V2: ReadonlySet<string> = new Set();
 
-function missing(headers: HeaderList, required: readonly string[]): string | undefined {
-  for (const name of required) if (headerValue(headers, name) === undefined) return name;
-  return undefined;
+/** The pseudo-headers the checks look for, as bits, so one pass over a header list answers every check. */
+const PSEUDO_BITS: ReadonlyMap<string, number> = new Map([
+  [':method', 1],
+  [':path', 2],
+  [':version', 4],
+  [':host', 8],
+  [':scheme', 16],
+  [':status', 32],
+]);
+
+interface Scan {
+  /** PSEUDO_BITS of the names present. */
+  present: number;
+  /** The first connection-specific header, if any. */
+  forbidden: string | undefined;
 }
 
-function forbidden(headers: HeaderList, wire: 2 | 3): string | undefined {
+function scan(headers: HeaderList, wire: 2 | 3): Scan {
   const set = wire === 3 ? CONNECTION_SPECIFIC_V3 : CONNECTION_SPECIFIC_V2;
-  for (const [name] of headers) if (set.has(name)) return name;
+  let present = 0;
+  let bad: string | undefined;
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i]![0];
+    const bit = PSEUDO_BITS.get(name);
+    if (bit !== undefined) present |= bit;
+    else if (bad === undefined && set.has(name)) bad = name;
+  }
+  return { present, forbidden: bad };
+}
+
+function missing(found: Scan, required: readonly string[]): string | undefined {
+  for (const name of required) if ((found.present & PSEUDO_BITS.get(name)!) === 0) return name;
   return undefined;
 }
 
@@ -145,32 +169,32 @@ const RESPONSE = [':status', ':version'] as const;
 const PUSH_V3 = [':scheme', ':host', ':path'] as const;
 const PUSH_V2 = [':path'] as const;
 
-/** Why request headers (SPDY/3 form) break §3.2.1, or undefined when they are valid. */
+/** Why headers (SPDY/3 form) lack one of `required` or carry a connection-specific header, or undefined. */
+function check(headers: HeaderList, wire: 2 | 3, required: readonly string[], what: string): string | undefined {
+  const found = scan(headers, wire);
+  const absent = missing(found, required);
+  if (absent !== undefined) return `${what} without ${absent}`;
+  return found.forbidden === undefined ? undefined : `connection-specific header ${found.forbidden} in a ${what}`;
+}
+
+/** Why request headers break §3.2.1, or undefined when they are valid. */
 export function invalidRequest(headers: HeaderList, wire: 2 | 3): string | undefined {
-  const absent = missing(headers, wire === 3 ? REQUEST_V3 : REQUEST_V2);
-  if (absent !== undefined) return `request without ${absent}`;
-  const bad = forbidden(headers, wire);
-  return bad === undefined ? undefined : `connection-specific header ${bad} in a request`;
+  return check(headers, wire, wire === 3 ? REQUEST_V3 : REQUEST_V2, 'request');
 }
 
 /** Why response headers break §3.2.2, or undefined. */
 export function invalidResponse(headers: HeaderList, wire: 2 | 3): string | undefined {
-  const absent = missing(headers, RESPONSE);
-  if (absent !== undefined) return `response without ${absent}`;
-  return invalidHeaders(headers, wire);
+  return check(headers, wire, RESPONSE, 'response');
 }
 
 /** Why a pushed stream's headers break §3.3.1, or undefined. */
 export function invalidPush(headers: HeaderList, wire: 2 | 3): string | undefined {
-  const absent = missing(headers, wire === 3 ? PUSH_V3 : PUSH_V2);
-  if (absent !== undefined) return `pushed stream without ${absent}`;
-  return invalidHeaders(headers, wire);
+  return check(headers, wire, wire === 3 ? PUSH_V3 : PUSH_V2, 'pushed stream');
 }
 
 /** Why any header block carries a connection-specific header, or undefined. */
 export function invalidHeaders(headers: HeaderList, wire: 2 | 3): string | undefined {
-  const bad = forbidden(headers, wire);
-  return bad === undefined ? undefined : `connection-specific header ${bad}`;
+  return check(headers, wire, [], 'header block');
 }
 
 /** Whether headers hold the response status line (a push that carries its response). */

@@ -530,7 +530,11 @@ export class Session {
     const stream = this.createStream(id, false, frame.priority, assoc, undefined);
     this.lastAcceptedPeerStreamId = id;
     this.apply(stream, input);
-    if (parent !== undefined) (parent.pushes ??= new Set()).add(id);
+    if (parent !== undefined) {
+      (parent.pushes ??= new Set()).add(id);
+      // Draft 2 forbids repeating in HEADERS a header of the push's SYN_STREAM; draft 3 only across HEADERS frames.
+      if (this.wire === 2) stream.pushHeaderNames = new Set(headers.map(([name]) => name));
+    }
     const fin = (frame.flags & Flag.FIN) !== 0;
     if (badRequest !== undefined) return this.answerBadRequest(frame, stream, fin, badRequest);
     if (this.wants('controlFrameReceived')) this.emit({ type: 'controlFrameReceived', frame, headers });
@@ -619,11 +623,7 @@ export class Session {
     if (this.opts.validateHttp) {
       let bad = invalidHeaders(headers, this.wire);
       // §3.3.1: later HEADERS of a push must not change the resource's identity.
-      if (bad === undefined && stream.associatedId !== 0 && !stream.local) {
-        const identity = this.wire === 3 ? [':scheme', ':host', ':path'] : [':path'];
-        const changed = identity.find((name) => headerValue(headers, name) !== undefined);
-        if (changed !== undefined) bad = `HEADERS of a pushed stream carry ${changed}`;
-      }
+      if (bad === undefined && stream.associatedId !== 0 && !stream.local) bad = this.checkPushHeaders(stream, headers);
       if (bad !== undefined) return this.rejectFrame(frame, id, RstStatus.PROTOCOL_ERROR, 'ERR_SPDY_HTTP_HEADERS', bad);
     }
     this.apply(stream, 'recv-headers');
@@ -633,6 +633,22 @@ export class Session {
       this.emit({ type: 'headersReceived', streamId: id, headers, fin });
     }
     if (fin) this.remoteFin(stream);
+  }
+
+  /**
+   * §3.3.1 and §3.3.2: later HEADERS of a push must not change the resource's
+   * identity, nor repeat a header of an earlier HEADERS frame (draft 2: of the
+   * SYN_STREAM too).
+   */
+  private checkPushHeaders(stream: Stream, headers: HeaderList): string | undefined {
+    const identity = this.wire === 3 ? [':scheme', ':host', ':path'] : [':path'];
+    const changed = identity.find((name) => headerValue(headers, name) !== undefined);
+    if (changed !== undefined) return `HEADERS of a pushed stream carry ${changed}`;
+    const seen = (stream.pushHeaderNames ??= new Set());
+    const names = new Set(headers.map(([name]) => name));
+    for (const name of names) if (seen.has(name)) return `HEADERS of a pushed stream repeat ${name}`;
+    for (const name of names) seen.add(name);
+    return undefined;
   }
 
   /**

@@ -33,6 +33,8 @@ export class Stream implements Schedulable {
   /** Our streams: the flags of the SYN_STREAM, and the transition it makes when it leaves. */
   synFlags = 0;
   synInput: StreamInput = 'send-syn-stream';
+  /** A push we received: header names of its HEADERS frames so far (§3.3.2 forbids repeats). */
+  pushHeaderNames: Set<string> | undefined;
   /** Our SYN_STREAM or SYN_REPLY has left: DATA may follow (never before it). */
   headersSent = false;
   /** SYN_REPLY queued (peer-initiated streams) or response headers queued (our pushes). */
