@@ -116,10 +116,10 @@ export class HeaderFrameDecoder {
   }
 
   #withHeaders(frame: HeaderFrame): DecodedFrame | SpdyProtocolError {
+    // The decoder has just consumed the frame: it started its encoded length before `offset`.
+    const start = this.frames.offset - encodedFrameLength(frame, this.version);
     let headers: HeaderList;
     try {
-      // The decoder has just consumed the frame: it started its encoded length before `offset`.
-      const start = this.frames.offset - encodedFrameLength(frame, this.version);
       headers = this.inflater.inflate(frame.headerBlock, frame.streamId, frame.type, start);
     } catch (error) {
       // inflate() throws nothing but SpdyProtocolError.
