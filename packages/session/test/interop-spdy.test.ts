@@ -185,8 +185,11 @@ describe('the spdy package\'s agent against our server engine', () => {
       expect(sha(res.body)).toBe(sha(big(256 * 1024, 9)));
     });
 
-    it('POST with a single-write body', async () => {
-      const body = big(50 * 1024, 5);
+    // Known peer fault: its SPDY/2 client keeps SPDY/3 flow control and stops after 64 KiB of body until a
+    // WINDOW_UPDATE arrives, a frame draft 2 removed; our SPDY/2 server sends one only to a peer that sent one.
+    const postSize = version === 2 ? 60 * 1024 : 200 * 1024;
+    it(`POST with a single-write ${postSize / 1024} KiB body`, async () => {
+      const body = big(postSize, 5);
       const res = await bounded(agentRequest(agent.agent, ours.port, { method: 'POST', path: '/upload', body, headers: { 'content-length': String(body.length) } }), 'POST');
       expect(res.body.toString()).toBe(`/upload ${body.length} ${sha(body)}`);
     });
