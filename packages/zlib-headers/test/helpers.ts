@@ -1,5 +1,5 @@
 /** Test helpers: a peer compressor that takes raw name/value blocks, valid or not. */
-import { Deflate, constants } from 'pako';
+import { Deflate, type DeflateOptions, constants } from 'pako';
 import { dictionaryFor } from '../src/index.js';
 
 /**
@@ -7,8 +7,8 @@ import { dictionaryFor } from '../src/index.js';
  * bytes, one SYNC_FLUSHed block per call: it plays a peer that sends blocks
  * our encoder would refuse to write.
  */
-export function rawCompressor(version: 2 | 3, options: { level?: number; windowBits?: number } = {}): (raw: Uint8Array) => Uint8Array {
-  const deflate = new Deflate({ level: options.level ?? 9, windowBits: options.windowBits ?? 11, dictionary: dictionaryFor(version) } as never);
+export function rawCompressor(version: 2 | 3, options: Pick<DeflateOptions, 'level' | 'windowBits'> = {}): (raw: Uint8Array) => Uint8Array {
+  const deflate = new Deflate({ level: options.level ?? 9, windowBits: options.windowBits ?? 11, dictionary: dictionaryFor(version) });
   let chunks: Uint8Array[] = [];
   deflate.onData = (chunk) => chunks.push(chunk as Uint8Array);
   return (raw) => {
