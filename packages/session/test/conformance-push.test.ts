@@ -189,4 +189,26 @@ describe.each(FLOW_VERSIONS)('SPDY/%s', (version) => {
     peer.data(4, 'too early');
     expect(ofType(peer.read(), 'RST_STREAM')).toEqual([expect.objectContaining({ streamId: 4, status: RstStatus.PROTOCOL_ERROR })]);
   });
+
+  it('3.3.1: later HEADERS of a push must not change the resource (:path) — PROTOCOL_ERROR', () => {
+    const peer = started({ side: 'client', version });
+    const id = peer.session.submitRequest({ headers: GET });
+    peer.flush();
+    peer.synStream({ streamId: 2, associatedStreamId: id, flags: Flag.UNIDIRECTIONAL, headers: { ':scheme': 'https', ':host': 'example.com', ':path': '/a.js' } });
+    peer.headers(2, { ':status': '200', ':version': 'HTTP/1.1', ':path': '/other.js' });
+    expect(ofType(peer.read(), 'RST_STREAM')).toEqual([expect.objectContaining({ streamId: 2, status: RstStatus.PROTOCOL_ERROR })]);
+    expect(peer.eventsOf('headersReceived')).toEqual([]);
+  });
+
+  it('3.3.2: a push HEADERS frame repeating a header of an earlier HEADERS frame is PROTOCOL_ERROR', () => {
+    const peer = started({ side: 'client', version });
+    const id = peer.session.submitRequest({ headers: GET });
+    peer.flush();
+    peer.synStream({ streamId: 2, associatedStreamId: id, flags: Flag.UNIDIRECTIONAL, headers: { ':scheme': 'https', ':host': 'example.com', ':path': '/a.js' } });
+    peer.headers(2, { ':status': '200', ':version': 'HTTP/1.1', 'content-type': 'text/javascript' });
+    expect(ofType(peer.read(), 'RST_STREAM')).toEqual([]);
+    peer.headers(2, { 'content-type': 'text/plain' });
+    expect(ofType(peer.read(), 'RST_STREAM')).toEqual([expect.objectContaining({ streamId: 2, status: RstStatus.PROTOCOL_ERROR })]);
+    expect(peer.eventsOf('headersReceived')).toHaveLength(1);
+  });
 });
