@@ -98,14 +98,17 @@ export class SpdyServer extends EventEmitter<SpdyServerEvents> implements Connec
   /**
    * Serves a connection the application accepted itself (after an HTTP
    * Upgrade, through a tunnel, a test pipe): SPDY of `version` from the
-   * first byte, no detection.
+   * first byte, no detection. `head`: bytes already read from it (the
+   * `head` of node:http's 'upgrade' event).
    */
-  handleConnection(socket: Duplex, options: { version: ProtocolVersion }): SpdyConnection | undefined {
+  handleConnection(socket: Duplex, options: { version: ProtocolVersion; head?: Uint8Array }): SpdyConnection | undefined {
     if (this.closing || this.connections.size >= this.options.maxSessions) {
       socket.destroy();
       return undefined;
     }
-    return this.startSession(socket, options.version);
+    const connection = this.startSession(socket, options.version);
+    if (connection !== undefined && options.head !== undefined && options.head.length > 0) connection.receive(options.head);
+    return connection;
   }
 
   /**

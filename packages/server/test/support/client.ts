@@ -83,6 +83,11 @@ export class TestClient {
     return new TestClient(socket, version, options.session ?? {});
   }
 
+  /** A client over a socket that is already connected (after an HTTP Upgrade, say). */
+  static over(socket: Socket, version: ProtocolVersion): TestClient {
+    return new TestClient(socket, version, {});
+  }
+
   flush(): void {
     for (;;) {
       const bytes = this.session.pull(65536, performance.now());

@@ -1,0 +1,72 @@
+import { createServer as createHttpServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { createServer } from '../src/index.js';
+import { close, listen, testHandler } from './support/app.js';
+import { TestClient } from './support/client.js';
+
+describe('connections handed in by the application', () => {
+  it('serves SPDY/3.1 on a socket taken over by an HTTP Upgrade', async () => {
+    const spdy = createServer({}, testHandler);
+    const http = createHttpServer((_req, res) => res.end('plain http'));
+    http.on('upgrade', (req, socket, head) => {
+      if (req.headers.upgrade !== 'SPDY/3.1') return socket.destroy();
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n');
+      spdy.handleConnection(socket, { version: 3.1, head });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as AddressInfo).port;
+
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n`);
+    // Read the 101 response; whatever follows it is already SPDY.
+    const rest = await new Promise<Buffer>((resolve) => {
+      let seen = Buffer.alloc(0);
+      const onData = (chunk: Buffer) => {
+        seen = Buffer.concat([seen, chunk]);
+        const end = seen.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        socket.off('data', onData);
+        socket.pause();
+        expect(seen.subarray(0, 12).toString()).toBe('HTTP/1.1 101');
+        resolve(seen.subarray(end + 4));
+      };
+      socket.on('data', onData);
+    });
+    const client = TestClient.over(socket, 3.1);
+    socket.resume();
+    if (rest.length > 0) client.session.receive(rest);
+    const res = await client.request('/hello');
+    expect(res.body.toString()).toBe('hello GET 3.1');
+    client.close();
+    await close(spdy);
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  });
+});
+
+describe('limits', () => {
+  it('idleTimeout: an idle session gets GOAWAY and is closed', async () => {
+    const server = createServer({ plain: { version: 3 }, idleTimeout: 50 }, testHandler);
+    const port = await listen(server);
+    const client = await TestClient.connect(port, 3);
+    expect((await client.request('/hello')).body.toString()).toBe('hello GET 3');
+    await client.waitFor('goawayReceived');
+    await client.closed;
+    await close(server);
+  });
+
+  it('maxSessions: connections past the limit are closed unanswered', async () => {
+    const server = createServer({ plain: { version: 3 }, maxSessions: 1 }, testHandler);
+    const port = await listen(server);
+    const first = await TestClient.connect(port, 3);
+    expect((await first.request('/hello')).body.toString()).toBe('hello GET 3');
+    const second = await TestClient.connect(port, 3);
+    void second.request('/hello');
+    await second.closed;
+    expect(second.events.some((e) => e.type === 'responseReceived')).toBe(false);
+    // The first session is unaffected.
+    expect((await first.request('/hello')).body.toString()).toBe('hello GET 3');
+    first.close();
+    await close(server);
+  });
+});
