@@ -163,6 +163,8 @@ export class Session {
   private readonly sessionBlocked = new Fifo<Stream>();
   /** Bytes already produced but not yet taken (a frame split by maxBytes, or refused by the send callback). */
   private partial: Uint8Array | undefined;
+  /** A frame prepared for a batch it did not fit in: first in the next one. */
+  private carry: { frame: Frame; size: number } | undefined;
 
   private goawaySent = false;
   /** A SPDY/2 peer that sends WINDOW_UPDATE anyway (see onUnknownWindowUpdate). */
@@ -373,7 +375,7 @@ export class Session {
     if (error.scope === 'session') return this.fail(error);
     // §2.4.2: never answer a RST_STREAM with a RST_STREAM, even a malformed one.
     if (error.streamId !== undefined && error.streamId !== 0 && error.frameType !== 'RST_STREAM') {
-      this.streamError(error.streamId, error.status, error.code, error.message);
+      this.streamError(error.streamId, error.status);
     }
   }
 
@@ -388,13 +390,14 @@ export class Session {
     if (problem !== undefined) {
       this.releaseSessionBytes(length);
       // §2.2.2: DATA for a stream that is not open, after we sent GOAWAY: no stream error, just dropped.
-      if (problem !== 0) this.streamError(frame.streamId, problem, 'ERR_SPDY_BAD_DATA', 'DATA frame refused');
+      if (problem !== 0) this.streamError(frame.streamId, problem);
       return;
     }
     const s = stream!;
     if (s.recvWindow !== undefined && !s.recvWindow.receive(length)) {
       this.releaseSessionBytes(length);
-      this.streamError(s.id, RstStatus.FLOW_CONTROL_ERROR, 'ERR_SPDY_FLOW_CONTROL', 'DATA beyond the stream window (§2.6.8)');
+      // §2.6.8: DATA beyond the stream window.
+      this.streamError(s.id, RstStatus.FLOW_CONTROL_ERROR);
       return;
     }
     // Windows first, events after: a listener may close the stream (its unconsumed bytes then return at once).
@@ -691,7 +694,7 @@ export class Session {
   }
 
   /** A stream error without a control frame to blame (DATA, decoder errors). */
-  private streamError(streamId: number, status: number, _code: string, _reason: string): void {
+  private streamError(streamId: number, status: number): void {
     this.resetStream(streamId, statusForVersion(status, this.wire));
   }
 
@@ -734,7 +737,8 @@ export class Session {
     for (const stream of [...this.streams.values()]) {
       const grown = growWindow(stream.sendWindow, delta);
       if (grown === undefined) {
-        this.streamError(stream.id, RstStatus.FLOW_CONTROL_ERROR, 'ERR_SPDY_FLOW_CONTROL', 'window past 2^31-1');
+        // §2.6.8: the new initial size pushed this window past 2^31-1.
+        this.streamError(stream.id, RstStatus.FLOW_CONTROL_ERROR);
         continue;
       }
       stream.sendWindow = grown;
@@ -1071,8 +1075,9 @@ export class Session {
   }
 
   /**
-   * Reference style: hands bytes to `options.send` until it accepts fewer than
-   * offered (0 = would block) or nothing is left; returns the bytes accepted.
+   * Reference style: hands bytes to `options.send` until it accepts none
+   * (would block) or nothing is left; returns the bytes accepted. What it did
+   * not accept is offered first next time.
    */
   send(now?: number): number {
     this.enter(now);
@@ -1084,9 +1089,9 @@ export class Session {
         const taken = Math.max(0, Math.min(bytes.length, Math.floor(send(bytes)) || 0));
         total += taken;
         if (taken < bytes.length) {
-          // Put the rest back in front of everything else.
+          // Put the rest back in front of everything else; 0 means the transport would block.
           this.partial = this.partial === undefined ? bytes.subarray(taken) : concat(bytes.subarray(taken), this.partial);
-          break;
+          if (taken === 0) break;
         }
       }
       return total;
@@ -1102,6 +1107,7 @@ export class Session {
   wantWrite(): boolean {
     return (
       this.partial !== undefined ||
+      this.carry !== undefined ||
       this.pingQueue.length > 0 ||
       this.controlQueue.length > 0 ||
       this.synReady() ||
@@ -1114,28 +1120,42 @@ export class Session {
     return head !== undefined && (head.state !== 'idle' || this.localActive < this.peerMaxConcurrent);
   }
 
-  /** Chooses the frames of one batch, in the scheduler's order, applying their state changes. */
+  /**
+   * Chooses the frames of one batch, in the scheduler's order, applying their
+   * state changes. A batch holds whole frames up to `limit` bytes; a frame
+   * already prepared (its header block compressed) that does not fit is
+   * carried to the next batch, never dropped or split.
+   */
   private collect(limit: number): { frame: Frame; size: number }[] {
     const out: { frame: Frame; size: number }[] = [];
     let size = 0;
-    const push = (frame: Frame): void => {
+    /** Adds a frame; false (and the frame carried over) when the batch is full. */
+    const add = (frame: Frame): boolean => {
       const n = encodedFrameLength(frame, this.wire);
+      if (out.length > 0 && size + n > limit) {
+        this.carry = { frame, size: n };
+        return false;
+      }
       out.push({ frame, size: n });
       size += n;
+      return true;
     };
+    if (this.carry !== undefined) {
+      out.push(this.carry);
+      size += this.carry.size;
+      this.carry = undefined;
+    }
     // 1. PING.
     for (let ping = this.pingQueue.shift(); ping !== undefined; ping = this.pingQueue.shift()) {
-      push(ping);
       this.sentControl(ping, undefined);
-      if (size >= limit) return out;
+      if (!add(ping)) return out;
     }
     // 2. Other control frames, in order.
     for (let item = this.controlQueue.shift(); item !== undefined; item = this.controlQueue.shift()) {
       const frame = this.prepareControl(item);
       if (frame === undefined) continue;
-      push(frame);
       this.sentControl(frame, item.headers);
-      if (size >= limit) return out;
+      if (!add(frame)) return out;
     }
     if (this.failed) return out;
     // 3. SYN_STREAMs in id order, while the peer's MAX_CONCURRENT_STREAMS allows.
@@ -1149,16 +1169,14 @@ export class Session {
         break;
       }
       this.synQueue.shift();
-      const frame = this.sendSynStream(stream);
-      push(frame);
-      if (size >= limit) return out;
+      if (!add(this.sendSynStream(stream))) return out;
     }
-    // 4. DATA (and HEADERS queued behind data), by priority, round robin.
+    // 4. DATA (and HEADERS queued behind data), by priority, round robin; DATA is cut to the room left.
     while (size + 8 < limit || out.length === 0) {
       const stream = this.dataQueue.next();
       if (stream === undefined) break;
       const frame = this.nextStreamFrame(stream, limit - size - 8);
-      if (frame !== undefined) push(frame);
+      if (frame !== undefined && !add(frame)) return out;
     }
     return out;
   }

@@ -1,0 +1,106 @@
+import { FrameDecoder, SpdyProtocolError } from '@spdy/frames';
+import { describe, expect, it } from 'vitest';
+import { Session } from '../src/index.js';
+
+const GET = { ':method': 'GET', ':path': '/', ':version': 'HTTP/1.1', ':scheme': 'https', ':host': 'h' };
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) (out.set(p, o), (o += p.length));
+  return out;
+}
+
+describe('output', () => {
+  it('send() offers bytes until the callback takes none, and offers the rest first next time', () => {
+    const taken: Uint8Array[] = [];
+    let budget = 10;
+    const client = new Session({
+      side: 'client',
+      version: 3,
+      send: (bytes) => {
+        const n = Math.min(budget, bytes.length, 7); // partial writes of at most 7 bytes
+        budget -= n;
+        taken.push(bytes.slice(0, n));
+        return n;
+      },
+    });
+    client.submitRequest({ headers: GET, body: new Uint8Array(5000).fill(9) });
+    expect(client.send()).toBe(10);
+    expect(client.wantWrite()).toBe(true);
+    budget = Infinity;
+    const rest = client.send();
+    expect(client.wantWrite()).toBe(false);
+    const all = concat(taken);
+    expect(all.length).toBe(10 + rest);
+
+    const decoder = new FrameDecoder({ version: 3 });
+    decoder.push(all);
+    const types: string[] = [];
+    for (let f = decoder.next(); f !== undefined; f = decoder.next()) {
+      if (f instanceof SpdyProtocolError) throw f;
+      types.push(f.type);
+    }
+    expect(types).toEqual(['SETTINGS', 'SYN_STREAM', 'DATA']);
+  });
+
+  it('pull(maxBytes) splits a frame only when it alone exceeds maxBytes', () => {
+    const client = new Session({ side: 'client', version: 3 });
+    client.submitRequest({ headers: GET });
+    // SETTINGS with one entry is 20 bytes; the SYN_STREAM that follows is larger than 25.
+    const first = client.pull(25)!;
+    expect(first.length).toBe(20);
+    const parts: Uint8Array[] = [];
+    for (let p = client.pull(25); p !== undefined; p = client.pull(25)) parts.push(p);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.slice(0, -1).every((p) => p.length === 25)).toBe(true);
+    const decoder = new FrameDecoder({ version: 3 });
+    decoder.push(first);
+    for (const p of parts) decoder.push(p);
+    const types: string[] = [];
+    for (let f = decoder.next(); f !== undefined; f = decoder.next()) if (!(f instanceof SpdyProtocolError)) types.push(f.type);
+    expect(types).toEqual(['SETTINGS', 'SYN_STREAM']);
+  });
+});
+
+describe('application exceptions', () => {
+  it('a throwing listener does not stop the engine: the input is processed, then the error surfaces', () => {
+    const client = new Session({ side: 'client', version: 3 });
+    const server = new Session({ side: 'server', version: 3 });
+    client.submitRequest({ headers: GET });
+    client.submitRequest({ headers: GET });
+    const opened: number[] = [];
+    server.on('streamOpened', (e) => {
+      opened.push(e.streamId);
+      throw new Error(`app bug on ${e.streamId}`);
+    });
+    expect(() => server.receive(client.pull()!)).toThrow('app bug on 1');
+    // Both requests were taken in, and the session carries on.
+    expect(opened).toEqual([1, 3]);
+    expect(server.streamState(3)).toBe('half-closed-remote');
+    expect(server.isClosed).toBe(false);
+    server.submitResponse(1, { ':status': '200', ':version': 'HTTP/1.1' }, 'ok');
+    expect(server.pull()).toBeDefined();
+  });
+
+  it('a throwing data provider resets its stream and the error reaches the caller of pull()', () => {
+    const client = new Session({ side: 'client', version: 3 });
+    const id = client.submitRequest({
+      headers: { ...GET, ':method': 'POST' },
+      body: () => {
+        throw new Error('disk gone');
+      },
+    });
+    const closed: number[] = [];
+    client.on('streamClosed', (e) => closed.push(e.status));
+    expect(() => client.pull()).toThrow('disk gone');
+    expect(closed).toEqual([6]); // INTERNAL_ERROR
+    expect(client.streamState(id)).toBeUndefined();
+    // The frames chosen before the failure are not lost.
+    const decoder = new FrameDecoder({ version: 3 });
+    for (let p = client.pull(); p !== undefined; p = client.pull()) decoder.push(p);
+    const types: string[] = [];
+    for (let f = decoder.next(); f !== undefined; f = decoder.next()) if (!(f instanceof SpdyProtocolError)) types.push(f.type);
+    expect(types).toEqual(['SETTINGS', 'SYN_STREAM', 'RST_STREAM']);
+  });
+});
