@@ -87,6 +87,8 @@ export class FastDeflater {
   readonly #windowSize: number;
   /** History then the block being compressed; `#end` is where the history ends. */
   #buffer: Uint8Array;
+  /** The buffer's usual size; it grows for a block that does not fit and shrinks back after. */
+  readonly #bufferSize: number;
   #end = 0;
   /** Positions below this one have been entered in the hash table. */
   #hashed = 0;
@@ -109,7 +111,8 @@ export class FastDeflater {
     const reachable = dictionary.subarray(Math.max(0, dictionary.length - this.#windowSize));
     // Room for a window of history plus at least 8 KiB of new blocks: the
     // history slides (a copy and a pass over the hash table) once per 8 KiB.
-    this.#buffer = new Uint8Array(this.#windowSize + Math.max(this.#windowSize, SLIDE_SPAN));
+    this.#bufferSize = this.#windowSize + Math.max(this.#windowSize, SLIDE_SPAN);
+    this.#buffer = new Uint8Array(this.#bufferSize);
     this.#buffer.set(reachable);
     this.#end = reachable.length;
     // zlib header (RFC 1950): CMF (deflate, window size), FLG (fastest level, FDICT, check bits), DICTID.
@@ -124,7 +127,7 @@ export class FastDeflater {
    * returned buffer at `this.inputOffset`, then call {@link compress}.
    */
   reserve(size: number): Uint8Array {
-    if (this.#end + size > this.#buffer.length) this.#slide(size);
+    if (this.#end + size > this.#buffer.length || this.#buffer.length > this.#bufferSize) this.#slide(size);
     return this.#buffer;
   }
 
@@ -225,15 +228,19 @@ export class FastDeflater {
     this.#put(d & ((1 << (top - 1)) - 1), top - 1);
   }
 
-  /** Makes room for `size` more bytes: keeps the last window of history at the front, rebasing the hash table. */
+  /**
+   * Makes room for `size` more bytes: keeps the last window of history at the
+   * front, rebasing the hash table. A block larger than the usual buffer gets
+   * a buffer of its size, given back at the next block.
+   */
   #slide(size: number): void {
     const keep = Math.min(this.#windowSize, this.#end);
     const shift = this.#end - keep;
-    const needed = keep + size;
-    if (needed > this.#buffer.length) {
-      const larger = new Uint8Array(Math.max(needed, this.#buffer.length * 2));
-      larger.set(this.#buffer.subarray(shift, this.#end));
-      this.#buffer = larger;
+    const length = Math.max(this.#bufferSize, keep + size);
+    if (length !== this.#buffer.length) {
+      const resized = new Uint8Array(length);
+      resized.set(this.#buffer.subarray(shift, this.#end));
+      this.#buffer = resized;
     } else {
       this.#buffer.copyWithin(0, shift, this.#end);
     }
