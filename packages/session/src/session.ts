@@ -1917,7 +1917,8 @@ export class Session {
 type DataProviderFn = Exclude<BodyInit, Uint8Array | string>;
 
 const EMPTY = new Uint8Array(0);
-const encoder = new TextEncoder();
+/** TextEncoder is in every runtime we target, but not in the ES2022 type library: reach it through globalThis. */
+const encoder = new (globalThis as unknown as { TextEncoder: new () => { encode(text: string): Uint8Array } }).TextEncoder();
 
 function checkBody(body: BodyInit | undefined): Uint8Array | DataProviderFn | undefined {
   if (body === undefined) return undefined;
