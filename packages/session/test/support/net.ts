@@ -18,6 +18,8 @@ export class SocketSession {
   private timer: NodeJS.Timeout | undefined;
   private readonly start = performance.now();
   closed = false;
+  /** End the TCP connection as soon as the session is closed and flushed (default), or leave that to the peer. */
+  endWhenClosed = true;
 
   constructor(
     readonly socket: net.Socket,
@@ -69,7 +71,7 @@ export class SocketSession {
       this.socket.write(Buffer.from(out));
     }
     if (this.session.isClosed && !this.session.wantWrite()) {
-      this.socket.end();
+      if (this.endWhenClosed) this.socket.end();
       return;
     }
     const deadline = this.session.pollTimeout();
