@@ -8,6 +8,7 @@ import { type ProtocolVersion, type WireVersion, wireVersion } from '@spdy/frame
 import ZStream from 'pako/lib/zlib/zstream.js';
 import { deflate, deflateInit2, deflateSetDictionary } from 'pako/lib/zlib/deflate.js';
 import { dictionaryFor, dictionaryIdFor } from './dictionaries.js';
+import { sized } from './buffers.js';
 import { FastDeflater } from './fast-deflate.js';
 import { type HeaderInput, blockSize, collectHeaders, writeBlock } from './nv-block.js';
 import { Z_BUF_ERROR, Z_DEFAULT_STRATEGY, Z_DEFLATED, Z_OK, Z_SYNC_FLUSH } from './zlib.js';
@@ -110,8 +111,8 @@ export class HeaderDeflater {
 /** pako's zlib: one deflate stream, with reused input and output buffers. */
 class ZlibEngine {
   readonly #strm = new ZStream();
-  #input = new Uint8Array(1024);
-  #output = new Uint8Array(1024);
+  #input: Uint8Array = new Uint8Array(1024);
+  #output: Uint8Array = new Uint8Array(1024);
   readonly inputOffset = 0;
 
   constructor(version: WireVersion, level: number, windowBits: number, memLevel: number) {
@@ -125,7 +126,7 @@ class ZlibEngine {
   }
 
   reserve(size: number): Uint8Array {
-    if (this.#input.length < size) this.#input = new Uint8Array(Math.max(size, this.#input.length * 2));
+    this.#input = sized(this.#input, size);
     return this.#input;
   }
 
@@ -139,8 +140,7 @@ class ZlibEngine {
     // stored block, plus the sync marker and the zlib header: size the
     // buffer so one call almost always suffices.
     const bound = size + (size >>> 10) + 64;
-    if (this.#output.length < bound) this.#output = new Uint8Array(Math.max(bound, this.#output.length * 2));
-    let output = this.#output;
+    let output = (this.#output = sized(this.#output, bound));
     strm.output = output;
     strm.next_out = 0;
     strm.avail_out = output.length;

@@ -18,6 +18,8 @@
  * does.
  */
 
+import { sized } from './buffers.js';
+
 /**
  * Shortest match emitted, and the number of bytes hashed. Deflate allows 3,
  * but in header blocks the most recent occurrence of a short sequence is
@@ -95,7 +97,7 @@ export class FastDeflater {
   /** Last position of each 5-byte hash in the buffer, or NO_POSITION. */
   readonly #table: Int32Array;
   readonly #hashShift: number;
-  #output = new Uint8Array(256);
+  #output: Uint8Array = new Uint8Array(256);
   #header: Uint8Array | undefined;
   #bits = 0;
   #bitCount = 0;
@@ -145,7 +147,7 @@ export class FastDeflater {
     const maxDistance = this.#windowSize;
     // Worst case: 9 bits per literal, plus the header, block codes and the sync marker.
     const bound = 6 + 16 + Math.ceil((size * 9) / 8);
-    if (this.#output.length < bound) this.#output = new Uint8Array(Math.max(bound, this.#output.length * 2));
+    this.#output = sized(this.#output, bound);
     this.#out = 0;
     this.#bits = 0;
     this.#bitCount = 0;

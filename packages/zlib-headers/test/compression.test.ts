@@ -94,6 +94,15 @@ describe('compressed header blocks', () => {
     });
   }
 
+  it('level 0 and 9: a block larger than the reused buffers, then small ones again', () => {
+    for (const level of [0, 9]) {
+      const deflater = new HeaderDeflater(3, { level });
+      const inflater = new HeaderInflater(3, { maxHeaderListSize: 1 << 20 });
+      const big: HeaderList = [['big', 'x'.repeat(200_000)]];
+      for (const headers of [request, big, request, big, big, request]) expect(inflater.inflate(deflater.deflate(headers))).toEqual(headers);
+    }
+  });
+
   it('inflates what C zlib writes at every window size and level (Chromium: level 9, 11 bits, memLevel 1)', async () => {
     for (const windowBits of [9, 11, 15]) {
       for (const level of [0, 1, 9]) {
