@@ -21,7 +21,8 @@ import tls from 'node:tls';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALPN_PROTOCOLS, alpnToVersion } from '../src/index.js';
-import { SocketSession, fetch, headerValue } from './support/net.js';
+import { SocketSession, fetch } from './support/net.js';
+import { header } from './support/peer.js';
 import type { SpdyRequest, SpdyResponse } from './support/spdy-peer.js';
 
 const require = createRequire(import.meta.url);
@@ -93,12 +94,12 @@ describe('our client engine against the spdy package\'s TLS server', () => {
       client.flush();
       const headers = (path: string) => ({ ':method': 'GET', ':path': path, ':version': 'HTTP/1.1', ':scheme': 'https', ':host': `localhost:${port}` });
       const res = await bounded(fetch(client, { headers: headers('/hello') }), 'GET');
-      expect(headerValue(res.headers, ':status')).toMatch(/^200/);
-      expect(headerValue(res.headers, 'x-spdy-version')).toBe('3.1');
+      expect(header(res.headers, ':status')).toMatch(/^200/);
+      expect(header(res.headers, 'x-spdy-version')).toBe('3.1');
       expect(res.body.toString()).toBe('tls /hello');
       const pushed = await bounded(fetch(client, { headers: headers('/push') }), 'push');
       expect(pushed.body.toString()).toBe('tls /push');
-      expect(pushed.pushes.map((p) => [headerValue(p.headers, ':path'), p.body.toString()])).toEqual([['/app.js', 'pushed over tls']]);
+      expect(pushed.pushes.map((p) => [header(p.headers, ':path'), p.body.toString()])).toEqual([['/app.js', 'pushed over tls']]);
     } finally {
       client.destroy();
     }

@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProtocolVersion, RstStatus } from '@spdy/frames';
-import { type FetchResult, type SocketSession, connectClient, fetch, headerValue, listenServer } from './support/net.js';
+import { type FetchResult, type SocketSession, connectClient, fetch, listenServer } from './support/net.js';
+import { header } from './support/peer.js';
 import { agentRequest, startSpdyAgent, startSpdyServer } from './support/spdy-peer.js';
 
 const VERSIONS: readonly ProtocolVersion[] = [3.1, 3, 2];
@@ -70,10 +71,10 @@ describe('our client engine against the spdy package\'s server', () => {
     it('GET', async () => {
       const res: FetchResult = await bounded(fetch(client, { headers: headers('/hello') }), 'GET');
       expect(res.resetStatus).toBeUndefined();
-      expect(headerValue(res.headers, ':status')).toMatch(/^200/);
-      expect(headerValue(res.headers, 'x-served-by')).toBe('node-spdy');
+      expect(header(res.headers, ':status')).toMatch(/^200/);
+      expect(header(res.headers, 'x-served-by')).toBe('node-spdy');
       // In plain mode the frames only say 3: node-spdy calls it 3.1 once it sees a session WINDOW_UPDATE (autoSpdy31).
-      expect(headerValue(res.headers, 'x-spdy-version')).toMatch(version === 2 ? /^2$/ : /^3(\.1)?$/);
+      expect(header(res.headers, 'x-spdy-version')).toMatch(version === 2 ? /^2$/ : /^3(\.1)?$/);
       expect(res.body.toString()).toBe(`GET /hello 0 ${sha(new Uint8Array(0))}`);
     });
 
@@ -103,8 +104,8 @@ describe('our client engine against the spdy package\'s server', () => {
       // it MUST). A server stream associated with one of ours is a push either way, and we never send on it.
       expect(res.pushes).toHaveLength(1);
       expect(res.pushes[0]!.streamId % 2).toBe(0);
-      expect(headerValue(res.pushes[0]!.headers, ':path')).toBe('/pushed.js');
-      expect(headerValue(res.pushes[0]!.headers, 'content-type')).toBe('application/javascript');
+      expect(header(res.pushes[0]!.headers, ':path')).toBe('/pushed.js');
+      expect(header(res.pushes[0]!.headers, 'content-type')).toBe('application/javascript');
       expect(res.pushes[0]!.body.toString()).toBe('console.log("pushed")');
     });
 
@@ -171,7 +172,7 @@ describe('the spdy package\'s agent against our server engine', () => {
       ours = await listenServer(version, (s) => {
         const paths = new Map<number, string>();
         const bodies = new Map<number, Buffer[]>();
-        s.session.on('streamOpened', (e) => paths.set(e.streamId, headerValue(e.headers, ':path') ?? ''));
+        s.session.on('streamOpened', (e) => paths.set(e.streamId, header(e.headers, ':path') ?? ''));
         s.session.on('dataChunkReceived', (e) => {
           const list = bodies.get(e.streamId) ?? [];
           list.push(Buffer.from(e.data));
@@ -246,7 +247,7 @@ describe('the spdy package\'s agent against our server engine', () => {
         const session = () => ours.sessions.at(-1)!;
         await bounded(agentRequest(fresh.agent, ours.port, { path: '/warm' }), 'warm-up');
         const inFlight = agentRequest(fresh.agent, ours.port, { path: '/slow' });
-        await bounded(session().waitFor((e) => e.type === 'streamOpened' && headerValue(e.headers, ':path') === '/slow'), 'request arrives');
+        await bounded(session().waitFor((e) => e.type === 'streamOpened' && header(e.headers, ':path') === '/slow'), 'request arrives');
         // Known peer fault: when the server ends the TCP connection right after the last response, node-spdy's
         // agent can report 'socket hang up' for that response although all its frames arrived (its HTTP shim
         // delivers the body asynchronously). So this connection is left for the agent to close.

@@ -219,8 +219,3 @@ export async function listenServer(
       }),
   };
 }
-
-/** Header value of `name` in a decoded list (first occurrence). */
-export function headerValue(headers: HeaderList, name: string): string | undefined {
-  return headers.find(([n]) => n === name)?.[1];
-}

@@ -169,11 +169,6 @@ export class Peer {
     return out;
   }
 
-  /** read(), keeping only control frames (no DATA). */
-  readControl(): Received[] {
-    return this.read().filter((f) => f.type !== 'DATA');
-  }
-
   /** Reads and discards what the session wrote so far (its SETTINGS, initial WINDOW_UPDATE, ...). */
   flush(): Received[] {
     return this.read();
@@ -194,10 +189,8 @@ export class Peer {
           headers = [];
         }
         this.written.push({ ...item, headers });
-      } else if (item.type === 'DATA') {
-        // The payload is a view into a chunk we own (copied above): keep it.
-        this.written.push(item);
       } else {
+        // A DATA payload is a view into a chunk we own (copied in read()): safe to keep.
         this.written.push(item);
       }
     }
@@ -225,18 +218,6 @@ export function rawControlFrame(type: number, flags: number, payload: Uint8Array
   out[1] = version & 0xff;
   out[2] = (type >> 8) & 0xff;
   out[3] = type & 0xff;
-  out[4] = flags;
-  out[5] = (payload.length >> 16) & 0xff;
-  out[6] = (payload.length >> 8) & 0xff;
-  out[7] = payload.length & 0xff;
-  out.set(payload, 8);
-  return out;
-}
-
-/** Bytes of a DATA frame with an arbitrary declared length (no validation). */
-export function rawDataFrame(streamId: number, flags: number, payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(8 + payload.length);
-  new DataView(out.buffer).setUint32(0, streamId & 0x7fffffff);
   out[4] = flags;
   out[5] = (payload.length >> 16) & 0xff;
   out[6] = (payload.length >> 8) & 0xff;
