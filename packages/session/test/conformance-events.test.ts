@@ -157,6 +157,34 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
     });
   });
 
+  describe('listeners that throw', () => {
+    it('an exception from a listener reaches the caller of receive() once the input was processed; the session stays consistent', () => {
+      const peer = started({ side: 'server', version });
+      let first = true;
+      peer.session.on('streamOpened', () => {
+        if (first) {
+          first = false;
+          throw new Error('application bug');
+        }
+      });
+      const bytes = (): Uint8Array => {
+        // Two SYN_STREAMs in one receive(): the second is processed although the first listener call threw.
+        const client = new Peer({ side: 'client', version });
+        client.read();
+        client.session.submitRequest({ headers: GET });
+        client.session.submitRequest({ headers: GET });
+        const out: Uint8Array[] = [];
+        for (let b = client.session.pull(); b !== undefined; b = client.session.pull()) out.push(b.slice());
+        return Buffer.concat(out);
+      };
+      expect(() => peer.bytes(bytes())).toThrow('application bug');
+      expect(peer.eventsOf('streamOpened').map((e) => e.streamId)).toEqual([1, 3]);
+      expect(peer.session.isClosed).toBe(false);
+      peer.session.submitResponse(3, OK, 'still fine');
+      expect(ofType(peer.read(), 'SYN_REPLY').map((f) => f.streamId)).toEqual([3]);
+    });
+  });
+
   describe('bookkeeping', () => {
     it('wantWrite() reflects queued output; outboundQueueSize counts queued frames', () => {
       const peer = new Peer({ side: 'client', version });

@@ -177,6 +177,39 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(peer.session.resumeData(1)).toBe(false);
     });
 
+    it('a provider handing out more than maxLength: the rest follows in the next frames', () => {
+      const peer = started({ side: 'server', version, maxOutboundDataFrameSize: 1000 });
+      peer.synStream({ streamId: 1, flags: Flag.FIN });
+      let calls = 0;
+      peer.session.submitResponse(1, OK, () => {
+        calls++;
+        return { data: new Uint8Array(2500).fill(7), end: true };
+      });
+      const data = ofType(peer.read(), 'DATA');
+      expect(data.map((d) => d.data.length)).toEqual([1000, 1000, 500]);
+      expect(data.at(-1)!.flags & Flag.FIN).toBe(Flag.FIN);
+      expect(calls).toBe(1);
+    });
+
+    it('a provider that throws: its stream is reset with INTERNAL_ERROR, the error reaches the caller of pull(), nothing else is lost', () => {
+      const peer = started({ side: 'server', version });
+      peer.synStream({ streamId: 1, flags: Flag.FIN });
+      peer.synStream({ streamId: 3, flags: Flag.FIN });
+      peer.session.submitResponse(1, OK, () => {
+        throw new Error('provider failed');
+      });
+      peer.session.submitResponse(3, OK, 'fine');
+      expect(() => peer.read()).toThrow('provider failed');
+      const out = peer.read();
+      expect(ofType(out, 'RST_STREAM')).toEqual([expect.objectContaining({ streamId: 1, status: RstStatus.INTERNAL_ERROR })]);
+      expect(text(ofType(out, 'DATA').filter((d) => d.streamId === 3))).toBe('fine');
+      expect(peer.eventsOf('streamClosed').map((e) => [e.streamId, e.status])).toEqual([
+        [1, RstStatus.INTERNAL_ERROR],
+        [3, 0],
+      ]);
+      expect(peer.session.isClosed).toBe(false);
+    });
+
     it('resumeData() on a stream that is not deferred returns false', () => {
       const peer = started({ side: 'server', version });
       peer.synStream({ streamId: 1, flags: Flag.FIN });
