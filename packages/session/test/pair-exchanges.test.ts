@@ -69,6 +69,19 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
     expect(pair.server.isClosed).toBe(false);
   });
 
+  it('every byte delivered on its own (1-byte reads both ways) changes nothing', () => {
+    const pair = new Pair({ version, chunk: () => 1 });
+    const serverLog = serve(pair, (id) => bodyFor(id, 5_000));
+    const client = clientLog(pair);
+    const ids = [0, 1, 2].map((i) => pair.client.submitRequest({ headers: request(`/one/${i}`, 'POST'), body: bodyFor(50 + i, 3_000) }));
+    pair.pumpUntil(() => ids.every((id) => client.closed.has(id)), 100_000);
+    ids.forEach((id, i) => {
+      expect(client.closed.get(id)).toBe(0);
+      expect(serverLog.hash(id)).toBe(sha256(bodyFor(50 + i, 3_000)));
+      expect(client.hash(id)).toBe(sha256(bodyFor(id, 5_000)));
+    });
+  });
+
   it('push: every pushed resource arrives with its associated stream and intact body', () => {
     const pair = new Pair({ version, chunk: chunked(2) });
     const pushedBodies = new Map<string, Uint8Array>();
