@@ -82,6 +82,25 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
     });
   });
 
+  it('keep-alive PINGs answered by the peer keep an idle session up; the server\'s idle timeout then ends it with GOAWAY', () => {
+    const pair = new Pair({ version, client: { keepAliveInterval: 1_000, pingTimeout: 500 }, server: { idleTimeout: 10_000 } });
+    pair.pump();
+    for (let i = 0; i < 9; i++) {
+      pair.advance(999);
+      pair.pump();
+    }
+    const acks = pair.clientEvents.filter((e) => e.type === 'pingAcknowledged');
+    expect(acks.length).toBeGreaterThanOrEqual(1);
+    expect(pair.client.isClosed).toBe(false);
+    // Pings are input for the server too: it idles out only once they stop (only its clock moves now).
+    pair.now += 10_000;
+    pair.server.handleTimeout(pair.now);
+    pair.pump();
+    expect(pair.serverEvents.filter((e) => e.type === 'sessionClosed')).toEqual([expect.objectContaining({ reason: 'idle' })]);
+    expect(pair.clientEvents.filter((e) => e.type === 'goawayReceived')).toHaveLength(1);
+    expect(pair.client.isClosed).toBe(true);
+  });
+
   it('push: every pushed resource arrives with its associated stream and intact body', () => {
     const pair = new Pair({ version, chunk: chunked(2) });
     const pushedBodies = new Map<string, Uint8Array>();

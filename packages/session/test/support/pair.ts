@@ -80,6 +80,13 @@ export class Pair {
     if (!done()) throw new Error(`condition not reached in ${maxTurns} turns`);
   }
 
+  /** Moves both sessions' clock and lets them handle their deadlines (keep-alive, PING and idle timeouts). */
+  advance(ms: number): void {
+    this.now += ms;
+    this.client.handleTimeout(this.now);
+    this.server.handleTimeout(this.now);
+  }
+
   /** Runs `task` after the current receive() returns, as an application reacting to an event would. */
   defer(task: () => void): void {
     this.tasks.push(task);
