@@ -74,6 +74,19 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(peer.eventsOf('streamOpened').map((e) => e.streamId)).toEqual([1, 3, 7]);
     });
 
+    it('2.3.2: a flood of 5,000 SYN_STREAMs leaves at most MAX_CONCURRENT_STREAMS open and refuses the rest', () => {
+      const peer = started({ side: 'server', version, maxConcurrentStreams: 100 });
+      for (let i = 0; i < 5000; i++) peer.synStream({ streamId: 2 * i + 1 });
+      const refused = ofType(peer.read(), 'RST_STREAM');
+      expect(refused).toHaveLength(4900);
+      expect(refused.every((f) => f.status === 3)).toBe(true);
+      expect(peer.eventsOf('streamOpened')).toHaveLength(100);
+      let live = 0;
+      for (let id = 1; id < 10_000; id += 2) if (peer.session.streamState(id) === 'open') live++;
+      expect(live).toBe(100);
+      expect(peer.session.isClosed).toBe(false);
+    });
+
     it('2.6.4: the first value wins when an id repeats in one SETTINGS frame', () => {
       const peer = started({ side: 'client', version });
       peer.settings([
