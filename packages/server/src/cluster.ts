@@ -25,7 +25,7 @@ export interface ClusterPrimary {
   readonly role: 'primary';
   /** Workers alive now. */
   readonly workers: () => Worker[];
-  /** Resolves when the first worker accepts connections, with its port. */
+  /** Resolves when every worker started at first accepts connections, with the shared port. */
   readonly listening: Promise<{ address: string; port: number }>;
   /** Asks every worker to shut down gracefully; resolves when all have exited. */
   close(): Promise<void>;
@@ -44,14 +44,19 @@ export interface ClusterWorker {
  */
 export async function startCluster(options: ClusterOptions): Promise<ClusterPrimary | ClusterWorker> {
   if (cluster.isPrimary) return startPrimary(options);
-  const server = await options.start();
+  // Listen for shutdown before starting: the primary may ask while this worker still boots.
+  let server: SpdyServer | undefined;
+  let shutdownRequested = false;
   const shutdown = (): void => {
-    server.close(() => process.exit(0));
+    shutdownRequested = true;
+    server?.close(() => process.exit(0));
   };
   process.on('message', (message) => {
     if (message === SHUTDOWN) shutdown();
   });
   process.once('SIGTERM', shutdown);
+  server = await options.start();
+  if (shutdownRequested) shutdown();
   return { role: 'worker', server };
 }
 
@@ -62,7 +67,13 @@ function startPrimary(options: ClusterOptions): ClusterPrimary {
   let closing = false;
 
   const listening = new Promise<{ address: string; port: number }>((resolve) => {
-    cluster.once('listening', (_worker, address) => resolve({ address: address.address ?? '', port: address.port }));
+    let waiting = count;
+    const onListening = (_worker: Worker, address: { address: string | null; port: number }): void => {
+      if (--waiting > 0) return;
+      cluster.off('listening', onListening);
+      resolve({ address: address.address ?? '', port: address.port });
+    };
+    cluster.on('listening', onListening);
   });
   cluster.on('exit', (_worker, code, signal) => {
     if (closing || !respawn) return;
