@@ -139,7 +139,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       ]);
     });
 
-    it('listeners: on() receives typed events, off() stops them, onEvent sees every event', () => {
+    it('spdylay callbacks as listeners: on() receives typed events, off() stops them, onEvent sees every event', () => {
       const seen: string[] = [];
       const all: SessionEvent[] = [];
       const session = new Session({ side: 'server', version, onEvent: (e) => all.push(e) });
@@ -158,7 +158,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
   });
 
   describe('listeners that throw', () => {
-    it('an exception from a listener reaches the caller of receive() once the input was processed; the session stays consistent', () => {
+    it('spdylay callbacks: an exception from a listener reaches the caller of receive() once the input was processed; the session stays consistent', () => {
       const peer = started({ side: 'server', version });
       let first = true;
       peer.session.on('streamOpened', () => {
@@ -186,7 +186,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
   });
 
   describe('bookkeeping', () => {
-    it('wantWrite() reflects queued output; outboundQueueSize counts queued frames', () => {
+    it('spdylay want_write and get_outbound_queue_size: wantWrite() reflects queued output, outboundQueueSize counts queued frames', () => {
       const peer = new Peer({ side: 'client', version });
       expect(peer.session.wantWrite()).toBe(true);
       peer.read();
@@ -201,7 +201,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(peer.session.wantRead()).toBe(true);
     });
 
-    it('wantRead() and wantWrite() are false once a GOAWAY went out and every stream closed', () => {
+    it('spdylay want_read and want_write: both are false once a GOAWAY went out and every stream closed', () => {
       const peer = started({ side: 'server', version });
       peer.session.submitGoaway(GoawayStatus.OK);
       peer.read();
@@ -210,7 +210,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(peer.session.isClosed).toBe(true);
     });
 
-    it('pull(maxBytes) never returns more than maxBytes, and the pieces still decode to whole, valid frames', () => {
+    it('spdylay send_cb, pull form: pull(maxBytes) never returns more than maxBytes, and the pieces still decode to whole, valid frames', () => {
       const peer = started({ side: 'server', version });
       peer.synStream({ streamId: 1, flags: Flag.FIN });
       peer.session.submitResponse(1, OK, 'y'.repeat(3000));
@@ -232,7 +232,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(Buffer.concat(data.map((d) => (d.type === 'DATA' ? d.data : new Uint8Array(0)))).toString()).toBe('y'.repeat(3000));
     });
 
-    it('send(): the reference-style callback may take part of the bytes or none; nothing is lost', () => {
+    it('spdylay Session.send and send_cb: the callback may take part of the bytes or none; nothing is lost', () => {
       const taken: Uint8Array[] = [];
       let budget = 0;
       const session = new Session({
@@ -259,13 +259,13 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(Buffer.concat(taken).equals(expected)).toBe(true);
     });
 
-    it('ALPN helpers name every version', () => {
+    it('spdylay get_npn_protocols and npn_get_version, as ALPN helpers: every version has a name', () => {
       expect(ALPN_PROTOCOLS).toEqual(['spdy/3.1', 'spdy/3', 'spdy/2']);
       expect(alpnToVersion(versionToAlpn(version))).toBe(version);
       expect(alpnToVersion('h2')).toBeUndefined();
     });
 
-    it('streamState() follows the table: open, half-closed, closed', () => {
+    it('2.3.6, 2.3.7: streamState() follows the stream through open, half-closed and closed', () => {
       const peer = started({ side: 'server', version });
       expect(peer.session.streamState(1)).toBeUndefined();
       peer.synStream({ streamId: 1 });
@@ -279,7 +279,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
   });
 
   describe('time', () => {
-    it('keepAliveInterval: a PING after the interval without input; pollTimeout() says when', () => {
+    it('2.6.5 as keep-alive: keepAliveInterval sends a PING after the interval without input; pollTimeout() says when', () => {
       const peer = started({ side: 'client', version, keepAliveInterval: 1000 });
       expect(peer.session.pollTimeout()).toBe(1000);
       peer.advance(999);
@@ -290,7 +290,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(pings[0]!.id % 2).toBe(1);
     });
 
-    it('pingTimeout: a PING left unanswered ends the session', () => {
+    it('2.6.5 as keep-alive: pingTimeout ends the session when a PING is left unanswered', () => {
       const peer = started({ side: 'client', version, keepAliveInterval: 1000, pingTimeout: 500 });
       peer.advance(1000);
       peer.read();
@@ -301,7 +301,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(peer.eventsOf('sessionClosed')).toEqual([expect.objectContaining({ reason: 'ping-timeout' })]);
     });
 
-    it('pingTimeout: an answered PING keeps the session alive', () => {
+    it('2.6.5 as keep-alive: an answered PING keeps the session alive', () => {
       const peer = started({ side: 'client', version, keepAliveInterval: 1000, pingTimeout: 500 });
       peer.advance(1000);
       const ping = ofType(peer.read(), 'PING')[0]!;
@@ -312,7 +312,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(peer.eventsOf('pingAcknowledged')).toEqual([expect.objectContaining({ id: ping.id, rtt: 100 })]);
     });
 
-    it('idleTimeout: GOAWAY OK after the idle time with no stream and no input', () => {
+    it('3.1.1: idleTimeout sends GOAWAY OK after the idle time with no stream and no input', () => {
       const peer = started({ side: 'server', version, idleTimeout: 5000 });
       peer.advance(4999);
       expect(peer.session.isClosed).toBe(false);
@@ -321,7 +321,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(peer.eventsOf('sessionClosed')).toEqual([expect.objectContaining({ reason: 'idle' })]);
     });
 
-    it('idleTimeout: an open stream keeps the session from idling out', () => {
+    it('3.1.1: an open stream keeps the session from idling out', () => {
       const peer = started({ side: 'server', version, idleTimeout: 5000 });
       peer.synStream({ streamId: 1 });
       peer.advance(10_000);

@@ -96,7 +96,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(() => peer.session.submitRequest({ headers: { ...GET, Accept: '*/*' } })).toThrow(TypeError);
     });
 
-    it('validateHttp: false lets any header set through (for non-HTTP uses such as port forwarding)', () => {
+    it('§3 is HTTP only: validateHttp: false lets any header set through (for non-HTTP uses such as port forwarding)', () => {
       const peer = started({ side: 'server', version, validateHttp: false });
       peer.synStream({ streamId: 1, headers: { streamtype: 'data', port: '80' } });
       expect(peer.eventsOf('streamOpened')).toHaveLength(1);
@@ -136,14 +136,14 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(ofType(out, 'DATA')).toEqual([expect.objectContaining({ streamId: 3, flags: Flag.FIN })]);
     });
 
-    it('a string body is sent as UTF-8', () => {
+    it('spdylay submit_response: a string body is sent as UTF-8', () => {
       const peer = started({ side: 'server', version });
       peer.synStream({ streamId: 1, flags: Flag.FIN });
       peer.session.submitResponse(1, OK, 'héllo ✓');
       expect(text(ofType(peer.read(), 'DATA'))).toBe('héllo ✓');
     });
 
-    it('a data provider hands out chunks; FIN goes on the frame carrying `end`', () => {
+    it('spdylay DataProvider read_cb: a data provider hands out chunks; FIN goes on the frame carrying `end`', () => {
       const peer = started({ side: 'server', version });
       peer.synStream({ streamId: 1, flags: Flag.FIN });
       const chunks = ['one', 'two', 'three'];
@@ -161,7 +161,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(new Set(seen)).toEqual(new Set([1]));
     });
 
-    it('a deferred provider sends nothing until resumeData(), then continues', () => {
+    it('spdylay DataProvider DEFERRED and resume_data: nothing is sent until resumeData(), then it continues', () => {
       const peer = started({ side: 'server', version });
       peer.synStream({ streamId: 1, flags: Flag.FIN });
       let ready: string | undefined;
@@ -177,7 +177,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(peer.session.resumeData(1)).toBe(false);
     });
 
-    it('a provider handing out more than maxLength: the rest follows in the next frames', () => {
+    it('spdylay DataProvider read_cb: a provider handing out more than maxLength: the rest follows in the next frames', () => {
       const peer = started({ side: 'server', version, maxOutboundDataFrameSize: 1000 });
       peer.synStream({ streamId: 1, flags: Flag.FIN });
       let calls = 0;
@@ -191,7 +191,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(calls).toBe(1);
     });
 
-    it('a provider that throws: its stream is reset with INTERNAL_ERROR, the error reaches the caller of pull(), nothing else is lost', () => {
+    it('spdylay DataProvider read_cb: a provider that throws: its stream is reset with INTERNAL_ERROR, the error reaches the caller of pull(), nothing else is lost', () => {
       const peer = started({ side: 'server', version });
       peer.synStream({ streamId: 1, flags: Flag.FIN });
       peer.synStream({ streamId: 3, flags: Flag.FIN });
@@ -210,14 +210,14 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(peer.session.isClosed).toBe(false);
     });
 
-    it('resumeData() on a stream that is not deferred returns false', () => {
+    it('spdylay resume_data: false on a stream that is not deferred', () => {
       const peer = started({ side: 'server', version });
       peer.synStream({ streamId: 1, flags: Flag.FIN });
       expect(peer.session.resumeData(1)).toBe(false);
       expect(peer.session.resumeData(99)).toBe(false);
     });
 
-    it('submitData() calls queue in order; fin on the last one', () => {
+    it('spdylay submit_data: calls queue in order; FIN on the last one', () => {
       const peer = started({ side: 'client', version });
       const id = peer.session.submitSynStream({ headers: { ...GET, ':method': 'POST' } });
       peer.session.submitData(id, 'a');
