@@ -21,7 +21,7 @@ import tls from 'node:tls';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALPN_PROTOCOLS, alpnToVersion } from '../src/index.js';
-import { SocketSession, fetch } from './support/net.js';
+import { SocketSession, sendRequest } from './support/net.js';
 import { header } from './support/peer.js';
 import type { SpdyRequest, SpdyResponse } from './support/spdy-peer.js';
 
@@ -93,11 +93,11 @@ describe('our client engine against the spdy package\'s TLS server', () => {
     try {
       client.flush();
       const headers = (path: string) => ({ ':method': 'GET', ':path': path, ':version': 'HTTP/1.1', ':scheme': 'https', ':host': `localhost:${port}` });
-      const res = await bounded(fetch(client, { headers: headers('/hello') }), 'GET');
+      const res = await bounded(sendRequest(client, { headers: headers('/hello') }), 'GET');
       expect(header(res.headers, ':status')).toMatch(/^200/);
       expect(header(res.headers, 'x-spdy-version')).toBe('3.1');
       expect(res.body.toString()).toBe('tls /hello');
-      const pushed = await bounded(fetch(client, { headers: headers('/push') }), 'push');
+      const pushed = await bounded(sendRequest(client, { headers: headers('/push') }), 'push');
       expect(pushed.body.toString()).toBe('tls /push');
       expect(pushed.pushes.map((p) => [header(p.headers, ':path'), p.body.toString()])).toEqual([['/app.js', 'pushed over tls']]);
     } finally {

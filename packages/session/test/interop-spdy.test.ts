@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProtocolVersion, RstStatus } from '@spdy/frames';
-import { type FetchResult, type SocketSession, connectClient, fetch, listenServer } from './support/net.js';
+import { type FetchResult, type SocketSession, connectClient, sendRequest, listenServer } from './support/net.js';
 import { header } from './support/peer.js';
 import { agentRequest, startSpdyAgent, startSpdyServer } from './support/spdy-peer.js';
 
@@ -69,7 +69,7 @@ describe('our client engine against the spdy package\'s server', () => {
     const headers = (path: string, method = 'GET') => ({ ':method': method, ':path': path, ':version': 'HTTP/1.1', ':scheme': 'http', ':host': `127.0.0.1:${server.port}` });
 
     it('GET', async () => {
-      const res: FetchResult = await bounded(fetch(client, { headers: headers('/hello') }), 'GET');
+      const res: FetchResult = await bounded(sendRequest(client, { headers: headers('/hello') }), 'GET');
       expect(res.resetStatus).toBeUndefined();
       expect(header(res.headers, ':status')).toMatch(/^200/);
       expect(header(res.headers, 'x-served-by')).toBe('node-spdy');
@@ -81,24 +81,24 @@ describe('our client engine against the spdy package\'s server', () => {
     // Known peer fault (found here, see the SPDY/2 case below): its server keeps SPDY/3 flow control in SPDY/2.
     const bigSize = version === 2 ? 60 * 1024 : 256 * 1024;
     it(`GET of a ${bigSize / 1024} KiB response (flow control both ways)`, async () => {
-      const res = await bounded(fetch(client, { headers: headers(`/big/${bigSize}`) }), 'big GET');
+      const res = await bounded(sendRequest(client, { headers: headers(`/big/${bigSize}`) }), 'big GET');
       expect(res.body.length).toBe(bigSize);
       expect(sha(res.body)).toBe(sha(big(bigSize, 7)));
     });
 
     it('POST with a 200 KiB body', async () => {
       const body = big(200 * 1024, 3);
-      const res = await bounded(fetch(client, { headers: { ...headers('/upload', 'POST'), 'content-length': String(body.length) }, body }), 'POST');
+      const res = await bounded(sendRequest(client, { headers: { ...headers('/upload', 'POST'), 'content-length': String(body.length) }, body }), 'POST');
       expect(res.body.toString()).toBe(`POST /upload ${body.length} ${sha(body)}`);
     });
 
     it('20 concurrent GETs on one session', async () => {
-      const results = await bounded(Promise.all(Array.from({ length: 20 }, (_, i) => fetch(client, { headers: headers(`/n${i}`) }))), 'concurrent GETs');
+      const results = await bounded(Promise.all(Array.from({ length: 20 }, (_, i) => sendRequest(client, { headers: headers(`/n${i}`) }))), 'concurrent GETs');
       results.forEach((res, i) => expect(res.body.toString()).toContain(`GET /n${i} 0`));
     });
 
     it('server push (res.push), received although it lacks FLAG_UNIDIRECTIONAL', async () => {
-      const res = await bounded(fetch(client, { headers: headers('/push') }), 'push');
+      const res = await bounded(sendRequest(client, { headers: headers('/push') }), 'push');
       expect(res.body.toString()).toContain('GET /push');
       // Known peer fault (PEERS.md): node-spdy never sets FLAG_UNIDIRECTIONAL on pushed streams (§3.3.1 says
       // it MUST). A server stream associated with one of ours is a push either way, and we never send on it.
@@ -116,10 +116,10 @@ describe('our client engine against the spdy package\'s server', () => {
         const fresh = await connectClient(server.port, 2);
         try {
           const body = big(100 * 1024, 4);
-          const post = await bounded(fetch(fresh, { headers: { ...headers('/upload', 'POST'), 'content-length': String(body.length) }, body }), 'POST');
+          const post = await bounded(sendRequest(fresh, { headers: { ...headers('/upload', 'POST'), 'content-length': String(body.length) }, body }), 'POST');
           expect(post.body.toString()).toBe(`POST /upload ${body.length} ${sha(body)}`);
           expect(fresh.events.some((e) => e.type === 'controlFrameReceived' && e.frame.type === 'WINDOW_UPDATE')).toBe(true);
-          const res = await bounded(fetch(fresh, { headers: headers(`/big/${256 * 1024}`) }), 'big GET after POST');
+          const res = await bounded(sendRequest(fresh, { headers: headers(`/big/${256 * 1024}`) }), 'big GET after POST');
           expect(sha(res.body)).toBe(sha(big(256 * 1024, 7)));
         } finally {
           fresh.destroy();
@@ -143,7 +143,7 @@ describe('our client engine against the spdy package\'s server', () => {
       client.flush();
       const closed = await bounded(client.waitFor((e) => e.type === 'streamClosed' && e.streamId === id), 'close');
       expect(closed).toEqual(expect.objectContaining({ status: RstStatus.CANCEL, resetBy: 'local' }));
-      const next = await bounded(fetch(client, { headers: headers('/after-cancel') }), 'GET after cancel');
+      const next = await bounded(sendRequest(client, { headers: headers('/after-cancel') }), 'GET after cancel');
       expect(next.body.toString()).toBe(`GET /after-cancel 0 ${sha(new Uint8Array(0))}`);
       expect(client.session.isClosed).toBe(false);
     });
@@ -151,7 +151,7 @@ describe('our client engine against the spdy package\'s server', () => {
     it('GOAWAY from us: the server lets the session end cleanly', async () => {
       const own = await connectClient(server.port, version);
       try {
-        const res = await bounded(fetch(own, { headers: headers('/before-goaway') }), 'GET');
+        const res = await bounded(sendRequest(own, { headers: headers('/before-goaway') }), 'GET');
         expect(res.body.toString()).toContain('/before-goaway');
         own.session.submitGoaway();
         own.flush();
