@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProtocolVersion, RstStatus } from '@spdy/frames';
-import { type FetchResult, type SocketSession, connectClient, sendRequest, listenServer } from './support/net.js';
+import { type RequestResult, type SocketSession, connectClient, sendRequest, listenServer } from './support/net.js';
 import { header } from './support/peer.js';
 import { agentRequest, startSpdyAgent, startSpdyServer } from './support/spdy-peer.js';
 
@@ -69,7 +69,7 @@ describe('our client engine against the spdy package\'s server', () => {
     const headers = (path: string, method = 'GET') => ({ ':method': method, ':path': path, ':version': 'HTTP/1.1', ':scheme': 'http', ':host': `127.0.0.1:${server.port}` });
 
     it('GET', async () => {
-      const res: FetchResult = await bounded(sendRequest(client, { headers: headers('/hello') }), 'GET');
+      const res: RequestResult = await bounded(sendRequest(client, { headers: headers('/hello') }), 'GET');
       expect(res.resetStatus).toBeUndefined();
       expect(header(res.headers, ':status')).toMatch(/^200/);
       expect(header(res.headers, 'x-served-by')).toBe('node-spdy');

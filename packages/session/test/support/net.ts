@@ -125,7 +125,7 @@ export function connectClient(port: number, version: ProtocolVersion, options: P
 }
 
 /** What one request collected. */
-export interface FetchResult {
+export interface RequestResult {
   streamId: number;
   headers: HeaderList;
   body: Buffer;
@@ -139,7 +139,7 @@ export interface FetchResult {
  * Sends one request on a client SocketSession and resolves when it and all
  * its pushes closed.
  */
-export function sendRequest(s: SocketSession, init: { headers: Record<string, string>; body?: Uint8Array | string }): Promise<FetchResult> {
+export function sendRequest(s: SocketSession, init: { headers: Record<string, string>; body?: Uint8Array | string }): Promise<RequestResult> {
   return new Promise((resolve) => {
     const chunks = new Map<number, Buffer[]>();
     const pushHeaders = new Map<number, HeaderList>();
