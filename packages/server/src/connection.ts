@@ -13,6 +13,7 @@ import { GoawayStatus, RstStatus, type ProtocolVersion, type SpdyProtocolError }
 import { Session, type BodyInit, type HeadersInit, type SessionEvent } from '@spdy/session';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
+import { pinPrototypeChain } from './compat.js';
 import type { StreamHost } from './host.js';
 import { sessionOptionsFor, type ResolvedOptions } from './options.js';
 import { SpdyIncomingMessage } from './request.js';
@@ -202,6 +203,10 @@ export class SpdyConnection implements StreamHost {
       case 'streamOpened': {
         const req = new SpdyIncomingMessage(this, event.streamId, event.headers, event.priority, event.fin);
         const res = new SpdyServerResponse(this, req, this.owner.options.highWaterMark);
+        if (this.owner.options.expressCompatible) {
+          pinPrototypeChain(req);
+          pinPrototypeChain(res);
+        }
         const entry = { req, res };
         this.streams.set(event.streamId, entry);
         this.pending.push(entry);

@@ -6,4 +6,4 @@ export { BaseSPDYRequestHandler, isHandlerClass, type HandlerClass } from './bas
 export { startCluster, type ClusterOptions, type ClusterPrimary, type ClusterWorker } from './cluster.js';
 export { DEFAULT_PROTOCOLS, DEFAULTS, type ServerOptions, type SessionPassthrough } from './options.js';
 export { describeTrace, type DataFrameInfo, type FrameTrace } from './trace.js';
-export type { Http1Request, Http1Response, RequestListener, ServerRequest, ServerResponse } from './types.js';
+export type { Handler, Http1Request, Http1Response, NodeRequestListener, RequestListener, ServerRequest, ServerResponse } from './types.js';

@@ -35,6 +35,12 @@ export interface ServerOptions {
    * false. Default 65536.
    */
   highWaterMark?: number;
+  /**
+   * Keep requests and responses working when a framework replaces their
+   * prototype (Express does, with http.IncomingMessage's). Costs a little
+   * per request, so it is off unless asked for. Default false.
+   */
+  expressCompatible?: boolean;
   /** Further options for every session (flow control mode is the server's: 'manual'). */
   session?: SessionPassthrough;
 }
@@ -50,6 +56,7 @@ export interface ResolvedOptions {
   readonly keepAliveInterval: number;
   readonly maxSessions: number;
   readonly highWaterMark: number;
+  readonly expressCompatible: boolean;
   readonly session: SessionPassthrough;
 }
 
@@ -90,6 +97,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     keepAliveInterval: nonNegativeInteger('keepAliveInterval', options.keepAliveInterval, DEFAULTS.keepAliveInterval),
     maxSessions: nonNegativeInteger('maxSessions', options.maxSessions, DEFAULTS.maxSessions),
     highWaterMark: nonNegativeInteger('highWaterMark', options.highWaterMark, DEFAULTS.highWaterMark),
+    expressCompatible: options.expressCompatible ?? false,
     session: options.session ?? {},
   };
   if (resolved.highWaterMark === 0) throw new RangeError('highWaterMark must be at least 1');

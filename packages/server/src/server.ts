@@ -12,13 +12,13 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import { isHandlerClass, type HandlerClass } from './base-handler.js';
+import { isHandlerClass } from './base-handler.js';
 import { SpdyConnection, type ConnectionOwner } from './connection.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
 import type { SpdyIncomingMessage } from './request.js';
 import type { SpdyServerResponse } from './response.js';
 import type { FrameTrace } from './trace.js';
-import type { Http1Response, RequestListener, ServerRequest, ServerResponse } from './types.js';
+import type { Handler, Http1Response, RequestListener, ServerRequest, ServerResponse } from './types.js';
 
 /** First byte of every SPDY control frame (control bit set); HTTP/1.1 starts with a method letter. */
 const SPDY_CONTROL_BYTE = 0x80;
@@ -48,7 +48,9 @@ export class SpdyServer extends EventEmitter<SpdyServerEvents> implements Connec
   private closing = false;
   private netClosed = true;
 
-  constructor(options: ServerOptions = {}, handler?: RequestListener | HandlerClass) {
+  constructor(options?: ServerOptions, handler?: RequestListener);
+  constructor(options: ServerOptions | undefined, handler: Handler);
+  constructor(options: ServerOptions = {}, handler?: Handler) {
     super();
     this.options = resolveOptions(options);
     if (handler !== undefined) this.on('request', toListener(handler, this));
@@ -248,14 +250,15 @@ export class SpdyServer extends EventEmitter<SpdyServerEvents> implements Connec
 }
 
 /** The 'request' listener for either handler shape. */
-function toListener(handler: RequestListener | HandlerClass, server: SpdyServer): (req: ServerRequest, res: ServerResponse) => void {
+function toListener(handler: Handler, server: SpdyServer): (req: ServerRequest, res: ServerResponse) => void {
   if (isHandlerClass(handler)) {
     return (req, res) => {
       new handler(req, res, server).handle().catch((error: unknown) => server.handlerFailed(error, req, res));
     };
   }
+  const listener = handler as RequestListener;
   return (req, res) => {
-    const result = handler(req, res);
+    const result = listener(req, res);
     if (result instanceof Promise) result.catch((error: unknown) => server.handlerFailed(error, req, res));
   };
 }
@@ -265,6 +268,9 @@ function toListener(handler: RequestListener | HandlerClass, server: SpdyServer)
  * BaseSPDYRequestHandler subclass. Without `tls`, it serves plain TCP
  * (SPDY of `plain.version`, default 3.1, or HTTP/1.1).
  */
-export function createServer(options?: ServerOptions, handler?: RequestListener | HandlerClass): SpdyServer {
-  return new SpdyServer(options, handler);
+export function createServer(options?: ServerOptions, handler?: RequestListener): SpdyServer;
+/** An Express app or another node:http-typed handler, or a BaseSPDYRequestHandler subclass. */
+export function createServer(options: ServerOptions | undefined, handler: Handler): SpdyServer;
+export function createServer(options?: ServerOptions, handler?: Handler): SpdyServer {
+  return handler === undefined ? new SpdyServer(options) : new SpdyServer(options, handler);
 }

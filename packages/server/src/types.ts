@@ -4,6 +4,7 @@
  */
 
 import type { IncomingMessage, ServerResponse as HttpServerResponse } from 'node:http';
+import type { HandlerClass } from './base-handler.js';
 import type { SpdyIncomingMessage } from './request.js';
 import type { PushOptions, SpdyPushStream, SpdyServerResponse } from './response.js';
 
@@ -18,3 +19,14 @@ export type ServerResponse = SpdyServerResponse | Http1Response;
 
 /** A node:http-style handler; if it returns a promise, a rejection is treated like a throw. */
 export type RequestListener = (req: ServerRequest, res: ServerResponse) => unknown;
+
+/**
+ * A handler typed for node:http (an Express app, say). Accepted as is: SPDY
+ * requests and responses offer the same members, though they are not
+ * instances of node's classes (see `expressCompatible` for frameworks that
+ * swap prototypes).
+ */
+export type NodeRequestListener = (req: IncomingMessage, res: HttpServerResponse) => unknown;
+
+/** Anything `createServer` takes as its handler. */
+export type Handler = RequestListener | NodeRequestListener | HandlerClass;
