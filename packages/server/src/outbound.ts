@@ -39,11 +39,6 @@ export class OutboundBody {
     public streamId = 0,
   ) {}
 
-  /** Bytes waiting for the session. */
-  get bufferedBytes(): number {
-    return this.size;
-  }
-
   /** Queues bytes; `callback` runs once the buffer is below the high-water mark. */
   write(chunk: Uint8Array, callback: Callback): void {
     if (this.done) {
@@ -63,11 +58,11 @@ export class OutboundBody {
   /** No more bytes; `callback` runs when the session has taken the last of them. */
   end(callback: Callback): void {
     this.ended = true;
-    this.finalCallback = callback;
     if (this.done) {
       callback();
       return;
     }
+    this.finalCallback = callback;
     this.resume();
   }
 
@@ -111,13 +106,9 @@ export class OutboundBody {
       return 'deferred';
     }
     const data = this.take(maxLength);
+    if (this.size === 0 && this.ended) this.done = true;
     this.release();
-    if (this.size === 0 && this.ended) {
-      this.done = true;
-      this.release();
-      return { data, end: true };
-    }
-    return { data };
+    return this.done ? { data, end: true } : { data };
   };
 
   /** Takes up to `maxLength` bytes: a view of one chunk, or a copy joining small ones. */

@@ -142,3 +142,18 @@ describe('frame trace and peer resets', () => {
     await close(server);
   });
 });
+
+describe('100 MiB bodies', () => {
+  it('download and upload over SPDY/3.1, checked by hash', async () => {
+    const server = createServer({ plain: { version: 3.1 } }, testHandler);
+    const port = await listen(server);
+    const client = await TestClient.connect(port, 3.1);
+    const down = await client.request(`/big/${100 * MiB}`);
+    expect(down.body.length).toBe(100 * MiB);
+    expect(sha256(down.body)).toBe(bigBodyHash(100 * MiB));
+    const up = await client.request('/hash', { body: down.body });
+    expect(up.body.toString()).toBe(bigBodyHash(100 * MiB));
+    client.close();
+    await close(server);
+  });
+});
