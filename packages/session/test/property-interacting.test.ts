@@ -20,7 +20,8 @@ const OK = { ':status': '200', ':version': 'HTTP/1.1' };
 const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 600);
 
 type Action =
-  | { kind: 'request'; up: number; down: number; priority: number; push: boolean }
+  /** `cancelOnData`: the client application cancels the request when its first DATA arrives. */
+  | { kind: 'request'; up: number; down: number; priority: number; push: boolean; cancelOnData: boolean }
   | { kind: 'clientCancel'; pick: number }
   | { kind: 'serverReset'; pick: number }
   | { kind: 'settings'; side: 'client' | 'server'; id: number; value: number }
@@ -29,7 +30,14 @@ type Action =
   | { kind: 'turns'; n: number };
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('request' as const), up: fc.nat(40_000), down: fc.nat(40_000), priority: fc.nat(3), push: fc.boolean() }) },
+  { weight: 5, arbitrary: fc.record({
+      kind: fc.constant('request' as const),
+      up: fc.nat(40_000),
+      down: fc.nat(40_000),
+      priority: fc.nat(3),
+      push: fc.boolean(),
+      cancelOnData: fc.nat(4).map((n) => n === 0),
+    }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('clientCancel' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('serverReset' as const), pick: fc.nat() }) },
   {
@@ -54,7 +62,11 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('turns' as const), n: fc.integer({ min: 1, max: 5 }) }) },
 );
 
-function run(version: ProtocolVersion, manual: boolean, seed: number, actions: readonly Action[]): void {
+/**
+ * `reentrant`: the applications act inside the event listeners (submitting while receive() or pull() is running)
+ * instead of after those calls return.
+ */
+function run(version: ProtocolVersion, manual: boolean, reentrant: boolean, seed: number, actions: readonly Action[]): void {
   const random = seededRandom(seed);
   const pair = new Pair({
     version,
@@ -63,7 +75,7 @@ function run(version: ProtocolVersion, manual: boolean, seed: number, actions: r
     chunk: (available) => 1 + Math.floor(random() * Math.min(available, 9000)),
     maxPull: 1000 + Math.floor(random() * 60_000),
   });
-  const spec = new Map<number, { up: number; down: number; push: boolean }>();
+  const spec = new Map<number, { up: number; down: number; push: boolean; cancelOnData: boolean }>();
   const serverLog = new StreamLog();
   const clientLog = new StreamLog();
   const clientCloses = new Map<number, number>();
@@ -82,8 +94,9 @@ function run(version: ProtocolVersion, manual: boolean, seed: number, actions: r
   pair.server.on('dataChunkReceived', (e) => serverLog.add(e));
   pair.server.on('streamOpened', (e) => serverOpen.add(e.streamId));
   pair.server.on('streamClosed', (e) => serverOpen.delete(e.streamId));
+  const act = (task: () => void): void => (reentrant ? task() : pair.defer(task));
   pair.server.on('requestReceived', (e) =>
-    pair.defer(() => {
+    act(() => {
       const s = spec.get(e.streamId);
       if (s === undefined || pair.server.isClosed || pair.server.streamState(e.streamId) === undefined) return;
       if (s.push) {
@@ -102,7 +115,12 @@ function run(version: ProtocolVersion, manual: boolean, seed: number, actions: r
   pair.client.on('dataChunkReceived', (e) => {
     clientLog.add(e);
     // Manual mode: the application consumes what it received once the event returns.
-    if (manual) pair.defer(() => tolerate(() => pair.client.consume(e.streamId, e.data.length)));
+    if (manual) act(() => tolerate(() => pair.client.consume(e.streamId, e.data.length)));
+    const s = spec.get(e.streamId);
+    if (s?.cancelOnData === true) {
+      s.cancelOnData = false;
+      act(() => tolerate(() => pair.client.submitRstStream(e.streamId, RstStatus.CANCEL)));
+    }
   });
   pair.client.on('pushReceived', (e) => pushes.set(e.streamId, e.associatedStreamId));
   pair.client.on('streamClosed', (e) => {
@@ -124,7 +142,7 @@ function run(version: ProtocolVersion, manual: boolean, seed: number, actions: r
             priority: a.priority,
             body: pseudoRandomBytes(a.up, a.up + 3),
           });
-          spec.set(id, a);
+          spec.set(id, { ...a });
         });
         break;
       case 'clientCancel': {
@@ -175,9 +193,10 @@ describe('interacting stacks under random application behaviour', () => {
       fc.property(
         fc.constantFrom<ProtocolVersion>(2, 3, 3.1),
         fc.boolean(),
+        fc.boolean(),
         fc.integer({ min: 1, max: 2 ** 30 }),
         fc.array(actionArb, { minLength: 1, maxLength: 40 }),
-        (version, manual, seed, actions) => run(version, manual && version !== 2, seed, actions),
+        (version, manual, reentrant, seed, actions) => run(version, manual && version !== 2, reentrant, seed, actions),
       ),
       { numRuns: Math.ceil(RUNS / 4) },
     );
