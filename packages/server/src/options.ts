@@ -4,6 +4,7 @@
 
 import type { ProtocolVersion } from '@spdy/frames';
 import type { SessionOptions } from '@spdy/session';
+import type { ServerOptions as HttpServerOptions } from 'node:http';
 import type { TlsOptions } from 'node:tls';
 
 /** Session options the server lets the application pass through (side and version are the server's). */
@@ -43,6 +44,14 @@ export interface ServerOptions {
   expressCompatible?: boolean;
   /** Further options for every session (flow control mode is the server's: 'manual'). */
   session?: SessionPassthrough;
+  /**
+   * Options of the internal node:http server that serves HTTP/1.1 clients
+   * (`headersTimeout`, `requestTimeout`, `keepAliveTimeout`,
+   * `connectionsCheckingInterval`, `maxHeaderSize`, ...).
+   */
+  http1?: HttpServerOptions;
+  /** A plain TCP connection must send its first byte within this many ms. Default 30000. */
+  firstByteTimeout?: number;
 }
 
 /** The options after defaults, as the server uses them. */
@@ -58,6 +67,8 @@ export interface ResolvedOptions {
   readonly highWaterMark: number;
   readonly expressCompatible: boolean;
   readonly session: SessionPassthrough;
+  readonly http1: HttpServerOptions;
+  readonly firstByteTimeout: number;
 }
 
 /** ALPN protocols offered by default, most preferred first. */
@@ -70,6 +81,7 @@ export const DEFAULTS = {
   keepAliveInterval: 0,
   maxSessions: 10_000,
   highWaterMark: 65536,
+  firstByteTimeout: 30_000,
 } as const;
 
 function nonNegativeInteger(name: string, value: number | undefined, fallback: number): number {
@@ -99,6 +111,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     highWaterMark: nonNegativeInteger('highWaterMark', options.highWaterMark, DEFAULTS.highWaterMark),
     expressCompatible: options.expressCompatible ?? false,
     session: options.session ?? {},
+    http1: options.http1 ?? {},
+    firstByteTimeout: nonNegativeInteger('firstByteTimeout', options.firstByteTimeout, DEFAULTS.firstByteTimeout),
   };
   if (resolved.highWaterMark === 0) throw new RangeError('highWaterMark must be at least 1');
   return resolved;

@@ -55,7 +55,8 @@ export class SpdyServer extends EventEmitter<SpdyServerEvents> implements Connec
     this.options = resolveOptions(options);
     if (handler !== undefined) this.on('request', toListener(handler, this));
 
-    this.httpServer = createHttpServer();
+    this.httpServer = createHttpServer(this.options.http1);
+    this.startHttpTimeouts();
     this.httpServer.on('request', (req: IncomingMessage, res: HttpServerResponse) => this.onHttp1Request(req, res));
 
     const tls = this.options.tls;
@@ -78,6 +79,7 @@ export class SpdyServer extends EventEmitter<SpdyServerEvents> implements Connec
   listen(port = 0, host?: string, callback?: () => void): this {
     this.closing = false;
     this.netClosed = false;
+    this.startHttpTimeouts();
     if (callback) this.once('listening', callback);
     if (host === undefined) this.netServer.listen(port);
     else this.netServer.listen(port, host);
@@ -132,9 +134,21 @@ export class SpdyServer extends EventEmitter<SpdyServerEvents> implements Connec
       this.netClosed = true;
     }
     for (const connection of this.connections) connection.goaway();
+    // Stops node:http's timeout checks and closes its idle keep-alive connections.
+    this.httpServer.close();
     for (const [socket, inFlight] of this.httpSockets) if (inFlight === 0) socket.end();
     queueMicrotask(() => this.checkClosed());
     return this;
+  }
+
+  /**
+   * node:http checks `headersTimeout` and `requestTimeout` (and tracks idle
+   * connections for `closeIdleConnections`) from the moment it starts
+   * listening. The internal server never listens, connections are handed to
+   * it, so it is told it is listening (its documented 'listening' event).
+   */
+  private startHttpTimeouts(): void {
+    this.httpServer.emit('listening');
   }
 
   private checkClosed(): void {
@@ -158,8 +172,17 @@ export class SpdyServer extends EventEmitter<SpdyServerEvents> implements Connec
       socket.destroy();
     };
     socket.on('error', onError);
+    // A client that connects and sends nothing (or only closes) must not hold the socket.
+    const onEnd = (): void => {
+      socket.destroy();
+    };
+    socket.once('end', onEnd);
+    socket.setTimeout(this.options.firstByteTimeout, onEnd);
     socket.once('data', (first: Buffer) => {
       socket.off('error', onError);
+      socket.off('end', onEnd);
+      socket.setTimeout(0);
+      socket.off('timeout', onEnd);
       if (first[0] === SPDY_CONTROL_BYTE) {
         this.startSession(socket, version)?.receive(first);
       } else {

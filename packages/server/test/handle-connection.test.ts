@@ -70,3 +70,27 @@ describe('limits', () => {
     await close(server);
   });
 });
+
+describe('silent and slow clients', () => {
+  it('a plain connection that only closes, or sends nothing in firstByteTimeout, is dropped', async () => {
+    const server = createServer({ plain: { version: 3 }, firstByteTimeout: 50 }, testHandler);
+    const port = await listen(server);
+    const quitter = connect({ host: '127.0.0.1', port });
+    quitter.on('connect', () => quitter.end());
+    const silent = connect({ host: '127.0.0.1', port });
+    await Promise.all([new Promise((resolve) => quitter.once('close', resolve)), new Promise((resolve) => silent.once('close', resolve))]);
+    await close(server);
+  });
+
+  it("HTTP/1.1 clients get node:http's headersTimeout (408)", async () => {
+    const server = createServer({ plain: { version: 3 }, http1: { headersTimeout: 100, requestTimeout: 200, connectionsCheckingInterval: 20 } }, testHandler);
+    const port = await listen(server);
+    const slow = connect({ host: '127.0.0.1', port });
+    let answer = '';
+    slow.on('data', (c: Buffer) => (answer += c.toString()));
+    slow.write('GET /hello HTTP/1.1\r\nHost: x\r\n');
+    await new Promise((resolve) => slow.once('close', resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    await close(server);
+  });
+});
