@@ -26,6 +26,30 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       }
     });
 
+    it('2.6.4: entries go lowest id first, and no id repeats within one SETTINGS frame', () => {
+      const peer = started({
+        side: 'client',
+        version,
+        maxConcurrentStreams: 50,
+        initialWindowSize: 1 << 20,
+        persistedSettings: [
+          { id: SettingsId.ROUND_TRIP_TIME, flags: SettingsFlag.PERSISTED, value: 80 },
+          { id: SettingsId.MAX_CONCURRENT_STREAMS, flags: SettingsFlag.PERSISTED, value: 20 },
+        ],
+      });
+      const frames = ofType(peer.written, 'SETTINGS');
+      expect(frames.length).toBeGreaterThan(0);
+      for (const f of frames) {
+        const ids = f.entries.map((e) => e.id);
+        expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        expect(new Set(ids).size).toBe(ids.length);
+      }
+      const all = frames.flatMap((f) => f.entries);
+      expect(all).toContainEqual({ id: SettingsId.MAX_CONCURRENT_STREAMS, flags: 0, value: 50 });
+      expect(all).toContainEqual({ id: SettingsId.MAX_CONCURRENT_STREAMS, flags: SettingsFlag.PERSISTED, value: 20 });
+      if (version !== 2) expect(all).toContainEqual({ id: SettingsId.INITIAL_WINDOW_SIZE, flags: 0, value: 1 << 20 });
+    });
+
     it('2.6.4: the peer\'s MAX_CONCURRENT_STREAMS queues our new streams until one closes', () => {
       const peer = started({ side: 'client', version });
       peer.settings([{ id: SettingsId.MAX_CONCURRENT_STREAMS, flags: 0, value: 2 }]);

@@ -4,11 +4,35 @@
  * throws out of receive().
  */
 
+import { deflateSync, constants as zlibConstants } from 'node:zlib';
 import { Flag, FrameType, GoawayStatus, RstStatus } from '@spdy/frames';
+import { dictionaryFor } from '@spdy/zlib-headers';
 import { describe, expect, it } from 'vitest';
 import { ALL_VERSIONS, ofType, rawControlFrame, rstFor, started } from './support/peer.js';
 
 const GET = { ':method': 'GET', ':path': '/', ':version': 'HTTP/1.1', ':scheme': 'https', ':host': 'a' };
+
+/**
+ * A name/value block with any content (our encoders refuse bad ones), compressed as the first block of a
+ * session's zlib stream. Being the first, it needs no shared state with a deflater; nothing may follow it.
+ */
+function firstRawBlock(pairs: readonly [string, string][], wire: 2 | 3): Uint8Array {
+  const size = wire === 2 ? 2 : 4;
+  const parts: Buffer[] = [];
+  const length = (n: number) => {
+    const b = Buffer.alloc(size);
+    if (size === 2) b.writeUInt16BE(n);
+    else b.writeUInt32BE(n);
+    return b;
+  };
+  parts.push(length(pairs.length));
+  for (const [name, value] of pairs) {
+    const n = Buffer.from(name, 'latin1');
+    const v = Buffer.from(value, 'latin1');
+    parts.push(length(n.length), n, length(v.length), v);
+  }
+  return deflateSync(Buffer.concat(parts), { dictionary: dictionaryFor(wire), finishFlush: zlibConstants.Z_SYNC_FLUSH });
+}
 
 describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
   it('2.4.2: a RST_STREAM is never answered with a RST_STREAM (unknown, open or closed stream)', () => {
@@ -174,5 +198,45 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
     expect(peer.eventsOf('streamOpened')).toEqual([]);
     peer.synStream({ streamId: 3, flags: Flag.FIN });
     expect(peer.eventsOf('streamOpened').map((e) => e.streamId)).toEqual([3]);
+  });
+
+  describe('2.6.10: malformed name/value blocks are stream errors PROTOCOL_ERROR; the session goes on', () => {
+    const request = (wire: 2 | 3): [string, string][] =>
+      wire === 2
+        ? [
+            ['method', 'GET'],
+            ['url', '/'],
+            ['version', 'HTTP/1.1'],
+          ]
+        : [
+            [':method', 'GET'],
+            [':path', '/'],
+            [':version', 'HTTP/1.1'],
+            [':scheme', 'https'],
+            [':host', 'a'],
+          ];
+    const cases: [string, (wire: 2 | 3) => [string, string][]][] = [
+      ['a zero-length name', (wire) => [...request(wire), ['', 'x']]],
+      ['a duplicate name', (wire) => [...request(wire), ['x-a', '1'], ['x-a', '2']]],
+      ['a value starting with NUL', (wire) => [...request(wire), ['x-a', '\u0000b']]],
+      ['a value ending with NUL', (wire) => [...request(wire), ['x-a', 'b\u0000']]],
+      ['two NULs in a row in a value', (wire) => [...request(wire), ['x-a', 'b\u0000\u0000c']]],
+    ];
+    it.each(cases)('%s', (_name, pairs) => {
+      const peer = started({ side: 'server', version });
+      peer.send({ type: 'SYN_STREAM', streamId: 1, associatedStreamId: 0, priority: 0, slot: 0, flags: Flag.FIN, headerBlock: firstRawBlock(pairs(peer.wire), peer.wire) });
+      expect(peer.eventsOf('streamOpened')).toEqual([]);
+      expect(ofType(peer.read(), 'RST_STREAM')).toEqual([expect.objectContaining({ streamId: 1, status: RstStatus.PROTOCOL_ERROR })]);
+      peer.ping(5);
+      expect(peer.read()).toEqual([expect.objectContaining({ type: 'PING', id: 5 })]);
+      expect(peer.session.isClosed).toBe(false);
+    });
+
+    it('a valid block built the same way is accepted (the raw builder itself is right)', () => {
+      const peer = started({ side: 'server', version });
+      peer.send({ type: 'SYN_STREAM', streamId: 1, associatedStreamId: 0, priority: 0, slot: 0, flags: Flag.FIN, headerBlock: firstRawBlock([...request(peer.wire), ['x-a', 'b\u0000c']], peer.wire) });
+      expect(peer.eventsOf('streamOpened')).toHaveLength(1);
+      expect(ofType(peer.read(), 'RST_STREAM')).toEqual([]);
+    });
   });
 });

@@ -119,6 +119,33 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       ]);
     });
 
+    it('2.3.6: HEADERS after the sender\'s FIN is answered with STREAM_ALREADY_CLOSED (SPDY/2: INVALID_STREAM)', () => {
+      const peer = started({ side: 'server', version });
+      peer.synStream({ streamId: 1, flags: Flag.FIN });
+      peer.headers(1, { 'x-late': '1' });
+      expect(peer.eventsOf('headersReceived')).toEqual([]);
+      expect(ofType(peer.read(), 'RST_STREAM')).toEqual([
+        expect.objectContaining({ streamId: 1, status: rstFor(version, RstStatus.STREAM_ALREADY_CLOSED, RstStatus.INVALID_STREAM) }),
+      ]);
+      // The block was inflated: the next stream's headers decode.
+      peer.synStream({ streamId: 3, flags: Flag.FIN });
+      expect(peer.eventsOf('streamOpened').map((e) => e.streamId)).toEqual([1, 3]);
+    });
+
+    it('2.6.3: after the peer\'s RST_STREAM nothing more is sent on the stream, queued DATA included', () => {
+      const peer = started({ side: 'server', version, maxOutboundDataFrameSize: 1000 });
+      peer.synStream({ streamId: 1, flags: Flag.FIN });
+      peer.session.submitResponse(1, { ':status': '200', ':version': 'HTTP/1.1' }, new Uint8Array(50_000));
+      const first = peer.readOnce(3000);
+      expect(ofType(first, 'DATA').length).toBeGreaterThan(0);
+      peer.rst(1, RstStatus.CANCEL);
+      const rest = peer.read();
+      // What the first pull() carried is gone; nothing for stream 1 follows the peer's RST_STREAM.
+      expect(rest.filter((f) => (f.type === 'DATA' || f.type === 'SYN_REPLY' || f.type === 'HEADERS') && f.streamId === 1)).toEqual([]);
+      expect(ofType(rest, 'RST_STREAM')).toEqual([]);
+      expect(peer.eventsOf('streamReset')).toEqual([expect.objectContaining({ streamId: 1, status: RstStatus.CANCEL })]);
+    });
+
     it('2.2.2: DATA for a stream that was never opened is INVALID_STREAM', () => {
       const peer = started({ side: 'server', version });
       peer.data(7, 'who?');

@@ -169,6 +169,18 @@ export class Peer {
     return out;
   }
 
+  /** One pull() of at most `maxBytes`, decoded; returns the frames it completed (the rest stays queued in the session). */
+  readOnce(maxBytes: number): Received[] {
+    const chunk = this.session.pull(maxBytes, this.now);
+    if (chunk !== undefined) {
+      this.decoder.push(chunk.slice());
+      this.drainDecoder();
+    }
+    const out = this.written.slice(this.readCursor);
+    this.readCursor = this.written.length;
+    return out;
+  }
+
   /** Reads and discards what the session wrote so far (its SETTINGS, initial WINDOW_UPDATE, ...). */
   flush(): Received[] {
     return this.read();
