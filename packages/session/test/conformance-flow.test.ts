@@ -32,6 +32,19 @@ describe.each(FLOW_VERSIONS)('SPDY/%s', (version) => {
     expect(dataBytes(peer, id)).toBe(10_000);
   });
 
+  it('3.1 §2.6.8: an empty DATA frame with FIN goes out even when no window is left', () => {
+    const peer = started({ side: 'client', version });
+    const id = peer.session.submitSynStream({ headers: POST });
+    peer.session.submitData(id, new Uint8Array(65536));
+    expect(dataBytes(peer, id)).toBe(65536);
+    expect(peer.session.sendWindow(id)).toBe(0);
+    peer.session.submitData(id, new Uint8Array(0), { fin: true });
+    const data = ofType(peer.read(), 'DATA');
+    expect(data).toEqual([expect.objectContaining({ streamId: id, flags: Flag.FIN })]);
+    expect(data[0]!.data.length).toBe(0);
+    expect(peer.session.streamState(id)).toBe('half-closed-local');
+  });
+
   it('2.6.8: SETTINGS_INITIAL_WINDOW_SIZE from the peer applies to new streams', () => {
     const peer = started({ side: 'client', version });
     peer.settings([{ id: SettingsId.INITIAL_WINDOW_SIZE, flags: 0, value: 1000 }]);
