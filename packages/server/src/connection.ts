@@ -182,6 +182,7 @@ export class SpdyConnection implements StreamHost {
     this.timer = undefined;
     if (!this.session.isClosed) this.session.receiveEnd(clock());
     for (const { req, res } of this.streams.values()) {
+      req.stopTimeout();
       req.abort();
       res.onStreamClosed();
     }
@@ -226,6 +227,7 @@ export class SpdyConnection implements StreamHost {
         if (entry !== undefined) {
           this.streams.delete(event.streamId);
           // Deferred: destroying a Writable runs application listeners.
+          entry.req.stopTimeout();
           queueMicrotask(() => {
             if (event.status !== 0) entry.req.abort();
             entry.res.onStreamClosed();
@@ -249,6 +251,7 @@ export class SpdyConnection implements StreamHost {
         break;
       case 'dataFrameReceived':
       case 'dataSent':
+        if (event.type === 'dataSent') this.streams.get(event.streamId)?.req.touch();
         if (this.owner.tracing()) {
           const { streamId, flags, length } = event;
           this.owner.trace({ direction: event.type === 'dataSent' ? 'send' : 'recv', frame: { type: 'DATA', streamId, flags, length } }, this);

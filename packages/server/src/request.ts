@@ -14,6 +14,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { addIncoming, parseHttpVersion, readRequestHeaders } from './headers.js';
 import type { StreamHost } from './host.js';
+import type { SpdyServerResponse } from './response.js';
 
 export class SpdyIncomingMessage extends Readable {
   readonly method: string;
@@ -38,6 +39,8 @@ export class SpdyIncomingMessage extends Readable {
   /** The stream was reset or the session ended before the body was complete. */
   aborted = false;
 
+  /** The stream's inactivity timer (`setTimeout`), shared with the response. */
+  private timeout: NodeJS.Timeout | undefined;
   /** Body bytes pushed into this Readable, and how many of them were acknowledged to the session. */
   private received = 0;
   private acknowledged = 0;
@@ -75,6 +78,43 @@ export class SpdyIncomingMessage extends Readable {
     return this.host.socket;
   }
 
+  /**
+   * As node:http's: after `msecs` without DATA on this stream (either way),
+   * 'timeout' is emitted on the request and the response; with no listener
+   * on either, the stream is reset. 0 turns the timer off.
+   */
+  setTimeout(msecs: number, callback?: () => void): this {
+    if (callback) this.once('timeout', callback);
+    this.stopTimeout();
+    if (msecs > 0) {
+      this.timeout = setTimeout(() => this.onTimeout(), msecs);
+      this.timeout.unref();
+    }
+    return this;
+  }
+
+  /** @internal DATA went either way on the stream. */
+  touch(): void {
+    this.timeout?.refresh();
+  }
+
+  /** @internal The stream closed. */
+  stopTimeout(): void {
+    if (this.timeout !== undefined) clearTimeout(this.timeout);
+    this.timeout = undefined;
+  }
+
+  private onTimeout(): void {
+    this.timeout = undefined;
+    const res = this.response;
+    const heard = this.emit('timeout');
+    const heardByResponse = res?.emit('timeout') ?? false;
+    if (!heard && !heardByResponse) res?.destroy();
+  }
+
+  /** @internal Set by the response so a timeout reaches both. */
+  response: SpdyServerResponse | undefined;
+
   override _read(): void {
     this.acknowledge();
   }
@@ -101,6 +141,7 @@ export class SpdyIncomingMessage extends Readable {
   /** A DATA chunk arrived. `data` may be a view into the session's input, so it is copied. */
   onData(data: Uint8Array): void {
     if (data.length === 0 || this.readableEnded || this.destroyed) return;
+    this.touch();
     this.received += data.length;
     this.push(Buffer.from(data));
   }

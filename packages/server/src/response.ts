@@ -96,6 +96,14 @@ export class SpdyServerResponse extends Writable {
     this.streamId = req.streamId;
     this.body = new OutboundBody(host, highWaterMarkBytes, req.streamId);
     this.bodyless = req.method === 'HEAD';
+    req.response = this;
+  }
+
+  /** As node:http's: see {@link SpdyIncomingMessage.setTimeout}; the timer is the stream's. */
+  setTimeout(msecs: number, callback?: () => void): this {
+    if (callback) this.once('timeout', callback);
+    this.req.setTimeout(msecs);
+    return this;
   }
 
   get socket(): StreamHost['socket'] {

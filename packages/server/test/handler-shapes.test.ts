@@ -154,3 +154,28 @@ describe('node:http-style middleware', () => {
     await close(server);
   });
 });
+
+describe('setTimeout on requests and responses', () => {
+  it("emits 'timeout' after inactivity, and resets the stream when nobody listens", async () => {
+    const timeouts: string[] = [];
+    const server = createServer({ plain: { version: 3 } }, (req, res) => {
+      if (req.url === '/listened') {
+        res.setTimeout(30, () => {
+          timeouts.push('res');
+          res.end('timed out');
+        });
+      } else {
+        req.setTimeout(30); // nobody listens: the stream is reset
+      }
+    });
+    const port = await listen(server);
+    const client = await TestClient.connect(port, 3);
+    const listened = await client.request('/listened');
+    expect(listened.body.toString()).toBe('timed out');
+    expect(timeouts).toEqual(['res']);
+    const unheard = await client.request('/unheard');
+    expect(unheard.resetStatus).toBe(5); // CANCEL
+    client.close();
+    await close(server);
+  });
+});
