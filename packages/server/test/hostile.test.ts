@@ -74,9 +74,15 @@ async function stillServing(): Promise<void> {
 
 describe('hostile peers', () => {
   it('garbage after a SPDY-looking first byte: GOAWAY and close, server unaffected', async () => {
+    const errors: string[] = [];
+    const onError = (error: Error) => errors.push(error.message);
+    server.on('sessionError', onError);
     const peer = await rawConnect(port);
     peer.socket.write(Buffer.from([0x80, 0x03, 0x00, 0x63, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8]));
     await peer.closed;
+    server.off('sessionError', onError);
+    expect(errors).toHaveLength(1);
+    expect(peer.frames.some((f) => f.type === 'GOAWAY')).toBe(true);
     await stillServing();
   });
 
