@@ -76,7 +76,11 @@ export class SpdyServer extends EventEmitter<SpdyServerEvents> implements Connec
   }
 
   /** Starts accepting connections (as net.Server's `listen`). */
-  listen(port = 0, host?: string, callback?: () => void): this {
+  listen(port?: number, callback?: () => void): this;
+  listen(port: number, host: string, callback?: () => void): this;
+  listen(port = 0, hostOrCallback?: string | (() => void), callback?: () => void): this {
+    const host = typeof hostOrCallback === 'string' ? hostOrCallback : undefined;
+    if (typeof hostOrCallback === 'function') callback = hostOrCallback;
     this.closing = false;
     this.netClosed = false;
     this.startHttpTimeouts();
@@ -92,6 +96,17 @@ export class SpdyServer extends EventEmitter<SpdyServerEvents> implements Connec
 
   get listening(): boolean {
     return this.netServer.listening;
+  }
+
+  /** As net.Server's: whether the listening socket keeps the process alive. */
+  ref(): this {
+    this.netServer.ref();
+    return this;
+  }
+
+  unref(): this {
+    this.netServer.unref();
+    return this;
   }
 
   /** SPDY sessions currently open. */

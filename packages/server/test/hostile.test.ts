@@ -160,3 +160,29 @@ describe('hostile peers', () => {
     await stillServing();
   });
 });
+
+describe('a handler that does not read the request body', () => {
+  it('holds the client to its window instead of buffering the upload', async () => {
+    let held: import('../src/index.js').ServerRequest | undefined;
+    const server = createServer({ plain: { version: 3.1 } }, (req) => {
+      held = req; // never read, never answered
+    });
+    const port = await listen(server);
+    const client = await TestClient.connect(port, 3.1);
+    void client.request('/upload', { body: new Uint8Array(10 << 20) });
+    const id = client.lastStreamId;
+    // Wait (bounded) until the client can send no more: its window is spent and no WINDOW_UPDATE comes.
+    for (let i = 0; i < 200 && !(held && client.session.sendWindow(id) <= 0 && held.readableLength >= 65536); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(client.session.sendWindow(id)).toBeLessThanOrEqual(0);
+    expect(held!.readableLength).toBeLessThanOrEqual(65536);
+    // Reading releases it: the rest of the upload arrives.
+    let total = 0;
+    held!.on('data', (c: Buffer) => (total += c.length));
+    await new Promise((resolve) => held!.on('end', resolve));
+    expect(total).toBe(10 << 20);
+    client.close();
+    await close(server);
+  });
+});
