@@ -1,8 +1,8 @@
 /**
  * Interop with the `spdy` npm package's codec (spdy-transport 3.0.0): what we
  * write decodes there, over sequences of frames sharing one compression
- * context, at a server's default compression level and at a client's (0,
- * stored blocks), in each version it speaks. Its parser reports frames in its
+ * context, at a server's default compression level, at a client's (0,
+ * stored blocks) and at 9, in each version it speaks. Its parser reports frames in its
  * own lossy shape; `peerViewOf` says what it should report for each frame.
  */
 import fc from 'fast-check';
@@ -18,9 +18,11 @@ const versions: ProtocolVersion[] = [2, 3, 3.1];
 
 /** Mostly one byte, every 50th a 20 KiB payload: bigger than a 16 KiB read. */
 const payload = (i: number) => new Uint8Array(i % 50 === 0 ? 20_000 : 1).fill(i & 0xff);
+/** The two defaults, and level 9, which goes through pako's zlib rather than the level-1 compressor. */
 const levels = [
-  ['server', defaultCompressionLevel('server')],
-  ['client', defaultCompressionLevel('client')],
+  ['server default', defaultCompressionLevel('server')],
+  ['client default', defaultCompressionLevel('client')],
+  ['maximum', 9],
 ] as const;
 
 describe.each(versions)('SPDY/%s: frames we write decode in spdy-transport', (version) => {

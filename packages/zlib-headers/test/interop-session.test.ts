@@ -38,7 +38,7 @@ describe.each(versions)('SPDY/%s: one session, both directions', (version) => {
     );
   });
 
-  it('spdy-transport is the client (its default, stored blocks), we are the server (level 9)', async () => {
+  it('spdy-transport is the client (its default, stored blocks), we are the server (server default level)', async () => {
     await fc.assert(
       fc.asyncProperty(turns(peerWritableFrame(version), peerReadableFrame(version)), async (session) => {
         const client = new PeerEndpoint(version, { isServer: false });
