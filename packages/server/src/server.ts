@@ -45,7 +45,10 @@ export class SpdyServer extends EventEmitter<SpdyServerEvents> implements Connec
   private readonly connections = new Set<SpdyConnection>();
   /** HTTP/1.1 sockets and how many requests each has in flight. */
   private readonly httpSockets = new Map<Duplex, number>();
+  /** close() was called: no new connections, sessions going away. */
   private closing = false;
+  /** 'close' was emitted; listen() starts over. */
+  private shutDown = false;
   private netClosed = true;
 
   constructor(options?: ServerOptions, handler?: RequestListener);
@@ -82,6 +85,7 @@ export class SpdyServer extends EventEmitter<SpdyServerEvents> implements Connec
     const host = typeof hostOrCallback === 'string' ? hostOrCallback : undefined;
     if (typeof hostOrCallback === 'function') callback = hostOrCallback;
     this.closing = false;
+    this.shutDown = false;
     this.netClosed = false;
     this.startHttpTimeouts();
     if (callback) this.once('listening', callback);
@@ -137,6 +141,11 @@ export class SpdyServer extends EventEmitter<SpdyServerEvents> implements Connec
    * connection has closed.
    */
   close(callback?: (error?: Error) => void): this {
+    if (this.shutDown) {
+      // As net.Server: closing what is not running reports it.
+      if (callback) queueMicrotask(() => callback(Object.assign(new Error('Server is not running.'), { code: 'ERR_SERVER_NOT_RUNNING' })));
+      return this;
+    }
     if (callback) this.once('close', () => callback());
     if (this.closing) return this;
     this.closing = true;
@@ -167,9 +176,8 @@ export class SpdyServer extends EventEmitter<SpdyServerEvents> implements Connec
   }
 
   private checkClosed(): void {
-    if (!this.closing || !this.netClosed || this.connections.size > 0 || this.httpSockets.size > 0) return;
-    // Only once: a later close() call waits for a new listen.
-    this.netClosed = false;
+    if (!this.closing || this.shutDown || !this.netClosed || this.connections.size > 0 || this.httpSockets.size > 0) return;
+    this.shutDown = true;
     this.emit('close');
   }
 

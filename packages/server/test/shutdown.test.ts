@@ -90,3 +90,13 @@ describe('graceful shutdown', () => {
     await client.closed;
   });
 });
+
+describe('close() on a closed server', () => {
+  it('reports ERR_SERVER_NOT_RUNNING, as net.Server does', async () => {
+    const server = createServer({ plain: { version: 3 } });
+    await listen(server);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const error = await new Promise<Error | undefined>((resolve) => server.close(resolve));
+    expect((error as { code?: string } | undefined)?.code).toBe('ERR_SERVER_NOT_RUNNING');
+  });
+});
