@@ -77,7 +77,10 @@ export class SpdyServerResponse extends Writable {
   readonly streamId: number;
 
   private readonly outgoing = new Map<string, { name: string; value: OutgoingHttpHeader }>();
-  private sent = false;
+  /** The headers are final (writeHead or a write): node:http's `headersSent`. */
+  private frozen = false;
+  /** SYN_REPLY was submitted to the session. */
+  private submitted = false;
   private trailers: OutgoingHttpHeaders | undefined;
   /** The body ends without FIN: a HEADERS frame with the trailers carries it. */
   private trailersMode = false;
@@ -115,7 +118,7 @@ export class SpdyServerResponse extends Writable {
   }
 
   get headersSent(): boolean {
-    return this.sent;
+    return this.frozen;
   }
 
   /** node:http's name for `writableEnded`. */
@@ -124,7 +127,7 @@ export class SpdyServerResponse extends Writable {
   }
 
   setHeader(name: string, value: OutgoingHttpHeader): this {
-    if (this.sent) throw headersSentError('set headers');
+    if (this.frozen) throw headersSentError('set headers');
     validateHeader(name, value);
     this.outgoing.set(name.toLowerCase(), { name, value });
     return this;
@@ -143,7 +146,7 @@ export class SpdyServerResponse extends Writable {
   }
 
   removeHeader(name: string): void {
-    if (this.sent) throw headersSentError('remove headers');
+    if (this.frozen) throw headersSentError('remove headers');
     this.outgoing.delete(name.toLowerCase());
   }
 
@@ -162,7 +165,7 @@ export class SpdyServerResponse extends Writable {
   }
 
   writeHead(statusCode: number, statusMessage?: string | OutgoingHttpHeaders | OutgoingHttpHeader[], headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this {
-    if (this.sent) throw headersSentError('write headers');
+    if (this.frozen) throw headersSentError('write headers');
     if (typeof statusMessage === 'string') this.statusMessage = statusMessage;
     else headers = statusMessage;
     this.statusCode = statusCode;
@@ -172,7 +175,9 @@ export class SpdyServerResponse extends Writable {
     } else if (headers) {
       for (const [name, value] of Object.entries(headers)) if (value !== undefined) this.setHeader(name, value);
     }
-    this.sendHeaders(true);
+    // As node:http: the headers are final now and go out with the first write or end,
+    // so `writeHead(204); end()` is one SYN_REPLY with FIN.
+    this.frozen = true;
     return this;
   }
 
@@ -232,7 +237,7 @@ export class SpdyServerResponse extends Writable {
   }
 
   override _final(callback: Callback): void {
-    if (!this.sent && this.trailers === undefined) {
+    if (!this.submitted && this.trailers === undefined) {
       // The whole response is the headers: FIN rides on SYN_REPLY.
       this.sendHeaders(false);
       this.body.abandon();
@@ -261,8 +266,9 @@ export class SpdyServerResponse extends Writable {
   }
 
   private sendHeaders(withBody: boolean): void {
-    if (this.sent) return;
-    this.sent = true;
+    if (this.submitted) return;
+    this.submitted = true;
+    this.frozen = true;
     try {
       this.submitHeaders(withBody);
     } catch (error) {

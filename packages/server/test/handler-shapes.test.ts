@@ -179,3 +179,26 @@ describe('setTimeout on requests and responses', () => {
     await close(server);
   });
 });
+
+describe('writeHead', () => {
+  it('freezes the headers; writeHead(204) then end() is one SYN_REPLY with FIN', async () => {
+    const frames: string[] = [];
+    const server = createServer({ plain: { version: 3 } }, (_req, res) => {
+      res.writeHead(204, { 'x-a': '1' });
+      expect(res.headersSent).toBe(true);
+      expect(() => res.setHeader('x-b', '2')).toThrow(/after they are sent/);
+      res.end();
+    });
+    server.on('frame', ({ direction, frame }) => {
+      if (direction === 'send' && frame.type !== 'SETTINGS') frames.push(`${frame.type}${frame.flags & 1 ? '+FIN' : ''}`);
+    });
+    const port = await listen(server);
+    const client = await TestClient.connect(port, 3);
+    const res = await client.request('/');
+    expect(res.status).toBe('204 No Content');
+    expect(header(res.headers, 'x-a')).toBe('1');
+    expect(frames).toEqual(['SYN_REPLY+FIN']);
+    client.close();
+    await close(server);
+  });
+});
