@@ -55,6 +55,20 @@ describe('limits', () => {
     await close(server);
   });
 
+  it('keepAliveInterval: a quiet session gets PINGs', async () => {
+    const server = createServer({ plain: { version: 3.1 }, keepAliveInterval: 20 }, testHandler);
+    const port = await listen(server);
+    const client = await TestClient.connect(port, 3.1);
+    const ping = await new Promise<boolean>((resolve) => {
+      client.session.on('controlFrameReceived', (e) => e.frame.type === 'PING' && resolve(true));
+    });
+    expect(ping).toBe(true);
+    // The client answered; the session is still serving.
+    expect((await client.request('/hello')).body.toString()).toBe('hello GET 3.1');
+    client.close();
+    await close(server);
+  });
+
   it('maxSessions: connections past the limit are closed unanswered', async () => {
     const server = createServer({ plain: { version: 3 }, maxSessions: 1 }, testHandler);
     const port = await listen(server);
