@@ -232,6 +232,21 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(Buffer.concat(data.map((d) => (d.type === 'DATA' ? d.data : new Uint8Array(0)))).toString()).toBe('y'.repeat(3000));
     });
 
+    it('spdylay send_cb, pull form: a frame that fits maxBytes is never split across pull() calls', () => {
+      const peer = started({ side: 'server', version, maxOutboundDataFrameSize: 1000 });
+      peer.synStream({ streamId: 1, flags: Flag.FIN });
+      peer.session.submitResponse(1, OK, new Uint8Array(20_000));
+      let pulls = 0;
+      for (let out = peer.session.pull(2500); out !== undefined; out = peer.session.pull(2500)) {
+        pulls++;
+        const { error, offset } = decodeFrames(out.slice(), { version: peer.wire });
+        expect(error).toBeUndefined();
+        expect(offset).toBe(out.length);
+        expect(pulls).toBeLessThan(100);
+      }
+      expect(pulls).toBeGreaterThan(1);
+    });
+
     it('spdylay Session.send and send_cb: the callback may take part of the bytes or none; nothing is lost', () => {
       const taken: Uint8Array[] = [];
       let budget = 0;
