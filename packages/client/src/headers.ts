@@ -55,8 +55,8 @@ export function* headerPairs(headers: RequestHeaders | undefined): Generator<[st
 /**
  * The SYN_STREAM header list of a request: the v3 pseudo-headers (the session
  * maps them to v2 names when needed) then the caller's headers, without
- * connection-specific ones. Several values of one name become one entry
- * joined with NUL, as the spec requires (names must be unique in a block).
+ * connection-specific ones. Repeated names stay separate pairs: the header
+ * block encoder joins them with NUL as the spec requires.
  */
 export function buildRequestHeaders(url: URL, method: string, headers: RequestHeaders | undefined): HeaderList {
   const list: HeaderList = [
@@ -66,17 +66,8 @@ export function buildRequestHeaders(url: URL, method: string, headers: RequestHe
     [':host', url.host],
     [':scheme', url.protocol.slice(0, -1)],
   ];
-  const index = new Map<string, number>();
-  for (const [name, value] of headerPairs(headers)) {
-    if (name.startsWith(':') || isConnectionHeader(name)) continue;
-    const at = index.get(name);
-    if (at === undefined) {
-      index.set(name, list.length);
-      list.push([name, value]);
-    } else {
-      const entry = list[at] as [string, string];
-      entry[1] = `${entry[1]}\0${value}`;
-    }
+  for (const pair of headerPairs(headers)) {
+    if (!pair[0].startsWith(':') && !isConnectionHeader(pair[0])) list.push(pair);
   }
   return list;
 }

@@ -33,6 +33,16 @@ export interface GoawayInfo {
 
 const now = (): number => performance.now();
 
+/**
+ * The SPDY/3.1 session receive window we open. Bytes are credited back when
+ * the application reads them, so each stream's own window (64 KiB) bounds
+ * what an unread response holds; the session window must exceed what all
+ * unread streams can hold together, or one unread body stalls every other
+ * stream of the session (a deadlock when the caller reads them in order).
+ * 100 streams x 64 KiB fit in 8 MiB.
+ */
+const DEFAULT_SESSION_WINDOW = 8 * 1024 * 1024;
+
 /** How many times one request may move to another session after being refused unprocessed. */
 const MAX_RETRIES = 3;
 
@@ -83,6 +93,7 @@ export class ClientSession extends EventEmitter {
     this.alpnProtocol = options.alpnProtocol;
     this.trace = options.trace;
     this.engine = new Session({
+      sessionWindowSize: DEFAULT_SESSION_WINDOW,
       ...options.session,
       side: 'client',
       version: options.version,

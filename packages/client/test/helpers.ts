@@ -78,6 +78,7 @@ export interface EngineStream {
   readonly socket: net.Socket;
   readonly streamId: number;
   readonly headers: Array<[string, string]>;
+  readonly priority: number;
   /** The request body so far (complete once `ended`). */
   body: Buffer;
   ended: boolean;
@@ -105,7 +106,7 @@ export async function engineServer(
       version,
       onEvent: (event: SessionEvent) => {
         if (event.type === 'streamOpened') {
-          const stream: EngineStream = { session, socket, streamId: event.streamId, headers: event.headers, body: Buffer.alloc(0), ended: event.fin, flush };
+          const stream: EngineStream = { session, socket, streamId: event.streamId, headers: event.headers, priority: event.priority, body: Buffer.alloc(0), ended: event.fin, flush };
           streams.set(event.streamId, stream);
           if (event.fin) queueMicrotask(() => onRequest(stream));
         } else if (event.type === 'dataChunkReceived') {
