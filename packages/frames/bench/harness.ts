@@ -24,7 +24,7 @@ export interface BenchCase {
 
 /** Round length and count; BENCH_ROUND_MS shortens runs while developing. */
 const ROUND_MS = Number(process.env['BENCH_ROUND_MS'] ?? 1000);
-const ROUNDS = 3;
+const ROUNDS = 5;
 const WARMUP_MS = ROUND_MS / 2;
 
 /** Runs `batch` for at least `ms` and returns the work done per second. */
