@@ -1390,8 +1390,8 @@ export class Session {
     try {
       if (this.closed) return;
       const { keepAliveInterval, idleTimeout, pingTimeout } = this.opts;
-      if (this.keepAlivePing !== undefined && pingTimeout !== undefined) {
-        const sent = this.pings.get(this.keepAlivePing);
+      if (pingTimeout !== undefined) {
+        const sent = this.oldestPing();
         if (sent !== undefined && now >= sent + pingTimeout) {
           this.failed = true;
           this.dropQueuedOutput('PING timeout');
@@ -1414,17 +1414,20 @@ export class Session {
     }
   }
 
+  /** When the oldest of our unanswered PINGs left (ids are kept in the order they were sent). */
+  private oldestPing(): number | undefined {
+    for (const sent of this.pings.values()) return sent;
+    return undefined;
+  }
+
   /** The next time `handleTimeout` has something to do, or undefined. */
   pollTimeout(): number | undefined {
     if (this.closed) return undefined;
     const { keepAliveInterval, idleTimeout, pingTimeout } = this.opts;
     let next = Infinity;
-    if (this.keepAlivePing !== undefined && pingTimeout !== undefined) {
-      const sent = this.pings.get(this.keepAlivePing);
-      if (sent !== undefined) next = Math.min(next, sent + pingTimeout);
-    } else if (keepAliveInterval !== undefined) {
-      next = Math.min(next, this.lastInput + keepAliveInterval);
-    }
+    const sent = this.oldestPing();
+    if (sent !== undefined && pingTimeout !== undefined) next = Math.min(next, sent + pingTimeout);
+    if (keepAliveInterval !== undefined && this.keepAlivePing === undefined) next = Math.min(next, this.lastInput + keepAliveInterval);
     if (idleTimeout !== undefined && this.streams.size === 0) next = Math.min(next, this.lastActivity + idleTimeout);
     return next === Infinity ? undefined : next;
   }
