@@ -9,13 +9,12 @@
  */
 
 import {
-  Flag,
-  SettingsFlag,
+  frameFlagNames,
   frameTypeName,
   goawayStatusName,
   rstStatusName,
+  settingsEntryFlagNames,
   settingsIdName,
-  type Frame,
   type SettingsEntry,
   type WireVersion,
 } from '@spdy/frames';
@@ -46,7 +45,7 @@ const utf8 = new TextEncoder();
 /** One frame as a plain JSON object, ready for `JSON.stringify`. */
 export function frameToJson(frame: DecodedFrame, position: FramePosition, options: ToJsonOptions): Json {
   const head: Json = { type: frame.type, offset: position.offset, length: position.length };
-  const flags = { flags: frame.flags, flagNames: flagNames(frame.type, frame.flags, options.version) };
+  const flags = { flags: frame.flags, flagNames: frameFlagNames(frame.type, frame.flags, options.version) };
   switch (frame.type) {
     case 'DATA':
       return { ...head, streamId: frame.streamId, ...flags, ...dataToJson(frame.data, options.data) };
@@ -113,49 +112,9 @@ function settingsEntryToJson(entry: SettingsEntry): Json {
     id: entry.id,
     name: settingsIdName(entry.id),
     flags: entry.flags,
-    flagNames: bitNames(entry.flags, SETTINGS_ENTRY_FLAGS),
+    flagNames: settingsEntryFlagNames(entry.flags),
     value: entry.value,
   };
-}
-
-type BitNames = ReadonlyArray<readonly [number, string]>;
-
-const FIN: BitNames = [[Flag.FIN, 'FIN']];
-const SETTINGS_ENTRY_FLAGS: BitNames = [
-  [SettingsFlag.PERSIST_VALUE, 'PERSIST_VALUE'],
-  [SettingsFlag.PERSISTED, 'PERSISTED'],
-];
-
-/** The names of the flag bits each frame type defines; SPDY/2 DATA also had COMPRESS. */
-function flagTable(type: Frame['type'], version: WireVersion): BitNames {
-  switch (type) {
-    case 'DATA':
-      return version === 2 ? [...FIN, [Flag.DATA_COMPRESS, 'COMPRESS']] : FIN;
-    case 'SYN_STREAM':
-      return [...FIN, [Flag.UNIDIRECTIONAL, 'UNIDIRECTIONAL']];
-    case 'SYN_REPLY':
-    case 'HEADERS':
-      return FIN;
-    case 'SETTINGS':
-      return [[Flag.SETTINGS_CLEAR_SETTINGS, 'CLEAR_SETTINGS']];
-    default:
-      return [];
-  }
-}
-
-function flagNames(type: Frame['type'], flags: number, version: WireVersion): string[] {
-  return bitNames(flags, flagTable(type, version));
-}
-
-/** Names of the set bits; a bit without a name shows as hex, so nothing set is hidden. */
-function bitNames(flags: number, table: BitNames): string[] {
-  const names: string[] = [];
-  for (let bit = 1; bit <= 0x80; bit <<= 1) {
-    if ((flags & bit) === 0) continue;
-    const known = table.find(([value]) => value === bit);
-    names.push(known ? known[1] : `0x${bit.toString(16).padStart(2, '0')}`);
-  }
-  return names;
 }
 
 /** A line of JSON that does not describe a frame. */

@@ -1,7 +1,7 @@
 /** Small helpers over frames: a one-line log form, flag tests, the control/data split. */
 
-import { Flag, goawayStatusName, rstStatusName, settingsIdName, SettingsFlag } from './constants.js';
-import type { ControlFrame, Frame } from './types.js';
+import { Flag, goawayStatusName, rstStatusName, settingsIdName, SettingsFlag, type WireVersion } from './constants.js';
+import type { ControlFrame, Frame, FrameKind } from './types.js';
 
 /** Whether `frame` is a control frame (anything but DATA). */
 export function isControlFrame(frame: Frame): frame is ControlFrame {
@@ -13,22 +13,24 @@ export function hasFlag(frame: Frame, flag: number): boolean {
   return (frame.flags & flag) === flag && flag !== 0;
 }
 
-/** The names of the flag bits each frame type defines; other bits print in hex. */
-function flagNames(frame: Frame): ReadonlyArray<readonly [number, string]> {
-  switch (frame.type) {
+type BitNames = ReadonlyArray<readonly [number, string]>;
+
+const FIN: BitNames = [[Flag.FIN, 'FIN']];
+const SETTINGS_ENTRY_FLAGS: BitNames = [
+  [SettingsFlag.PERSIST_VALUE, 'PERSIST_VALUE'],
+  [SettingsFlag.PERSISTED, 'PERSISTED'],
+];
+
+/** The flag bits each frame type defines; COMPRESS exists on DATA in SPDY/2 only. */
+function flagTable(type: FrameKind, version: WireVersion): BitNames {
+  switch (type) {
     case 'DATA':
-      return [
-        [Flag.FIN, 'FIN'],
-        [Flag.DATA_COMPRESS, 'COMPRESS'],
-      ];
+      return version === 2 ? [...FIN, [Flag.DATA_COMPRESS, 'COMPRESS']] : FIN;
     case 'SYN_STREAM':
-      return [
-        [Flag.FIN, 'FIN'],
-        [Flag.UNIDIRECTIONAL, 'UNIDIRECTIONAL'],
-      ];
+      return [...FIN, [Flag.UNIDIRECTIONAL, 'UNIDIRECTIONAL']];
     case 'SYN_REPLY':
     case 'HEADERS':
-      return [[Flag.FIN, 'FIN']];
+      return FIN;
     case 'SETTINGS':
       return [[Flag.SETTINGS_CLEAR_SETTINGS, 'CLEAR_SETTINGS']];
     default:
@@ -36,34 +38,39 @@ function flagNames(frame: Frame): ReadonlyArray<readonly [number, string]> {
   }
 }
 
-function describeFlags(flags: number, names: ReadonlyArray<readonly [number, string]>): string {
-  const parts: string[] = [];
-  let rest = flags;
-  for (const [bit, name] of names) {
-    if ((rest & bit) !== 0) {
-      parts.push(name);
-      rest &= ~bit;
-    }
+/** Names of the set bits, lowest first; a bit the type does not define shows as hex, so nothing set is hidden. */
+function bitNames(flags: number, table: BitNames): string[] {
+  const names: string[] = [];
+  for (let bit = 1; bit <= 0x80; bit <<= 1) {
+    if ((flags & bit) === 0) continue;
+    const known = table.find(([value]) => value === bit);
+    names.push(known ? known[1] : `0x${bit.toString(16).padStart(2, '0')}`);
   }
-  if (rest !== 0) parts.push(`0x${rest.toString(16).padStart(2, '0')}`);
-  return parts.length === 0 ? '0' : parts.join('|');
+  return names;
 }
 
-function describeEntryFlags(flags: number): string {
-  if (flags === SettingsFlag.NONE) return '';
-  return ` ${describeFlags(flags, [
-    [SettingsFlag.PERSIST_VALUE, 'PERSIST_VALUE'],
-    [SettingsFlag.PERSISTED, 'PERSISTED'],
-  ])}`;
+/** The spec's names of the flags set on a frame of `type`, e.g. `['FIN', 'UNIDIRECTIONAL']`. */
+export function frameFlagNames(type: FrameKind, flags: number, version: WireVersion): string[] {
+  return bitNames(flags, flagTable(type, version));
+}
+
+/** The spec's names of the flags of one SETTINGS entry, e.g. `['PERSIST_VALUE']`. */
+export function settingsEntryFlagNames(flags: number): string[] {
+  return bitNames(flags, SETTINGS_ENTRY_FLAGS);
+}
+
+function joinFlags(names: readonly string[]): string {
+  return names.length === 0 ? '0' : names.join('|');
 }
 
 /**
  * A one-line human form of a frame for logs, e.g.
  * `SYN_STREAM stream=1 assoc=0 pri=0 slot=0 flags=FIN headerBlock=123B`.
- * Payload bytes are summarised by their size, never printed.
+ * Payload bytes are summarised by their size, never printed. `version`
+ * matters only for SPDY/2's DATA COMPRESS flag.
  */
-export function describeFrame(frame: Frame): string {
-  const flags = `flags=${describeFlags(frame.flags, flagNames(frame))}`;
+export function describeFrame(frame: Frame, version: WireVersion = 3): string {
+  const flags = `flags=${joinFlags(frameFlagNames(frame.type, frame.flags, version))}`;
   switch (frame.type) {
     case 'DATA':
       return `DATA stream=${frame.streamId} ${flags} length=${frame.data.length}B`;
@@ -75,7 +82,10 @@ export function describeFrame(frame: Frame): string {
     case 'RST_STREAM':
       return `RST_STREAM stream=${frame.streamId} status=${rstStatusName(frame.status)} ${flags}`;
     case 'SETTINGS': {
-      const entries = frame.entries.map((e) => `${settingsIdName(e.id)}=${e.value}${describeEntryFlags(e.flags)}`);
+      const entries = frame.entries.map((e) => {
+        const entryFlags = settingsEntryFlagNames(e.flags);
+        return `${settingsIdName(e.id)}=${e.value}${entryFlags.length ? ` ${entryFlags.join('|')}` : ''}`;
+      });
       return `SETTINGS ${flags} entries=[${entries.join(', ')}]`;
     }
     case 'NOOP':

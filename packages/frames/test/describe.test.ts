@@ -56,3 +56,17 @@ describe('helpers', () => {
     expect(isControlFrame({ type: 'NOOP', flags: 0 })).toBe(true);
   });
 });
+
+describe('frameFlagNames and settingsEntryFlagNames', () => {
+  it('names the bits each frame type defines and shows the others in hex', async () => {
+    const { frameFlagNames, settingsEntryFlagNames } = await import('@spdy/frames');
+    expect(frameFlagNames('SYN_STREAM', 0x03, 3)).toEqual(['FIN', 'UNIDIRECTIONAL']);
+    expect(frameFlagNames('SYN_REPLY', 0x03, 3)).toEqual(['FIN', '0x02']);
+    expect(frameFlagNames('DATA', 0x02, 2)).toEqual(['COMPRESS']);
+    expect(frameFlagNames('DATA', 0x02, 3)).toEqual(['0x02']);
+    expect(frameFlagNames('PING', 0x80, 3)).toEqual(['0x80']);
+    expect(frameFlagNames('SETTINGS', 0x01, 2)).toEqual(['CLEAR_SETTINGS']);
+    expect(settingsEntryFlagNames(0x03)).toEqual(['PERSIST_VALUE', 'PERSISTED']);
+    expect(settingsEntryFlagNames(0)).toEqual([]);
+  });
+});
