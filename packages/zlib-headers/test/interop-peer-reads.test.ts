@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { Flag, SettingsFlag } from '@spdy/frames';
 import type { ProtocolVersion } from '@spdy/frames';
 import { type DecodedFrame, defaultCompressionLevel } from '../src/index.js';
-import { peerReadableFrame } from './support/interop-arbitraries.js';
+import { largeHeadersFrame, peerReadableFrame } from './support/interop-arbitraries.js';
 import { OurEncoder } from './support/our-codec.js';
 import { peerDecode, peerViewOf } from './support/spdy-transport.js';
 
@@ -133,4 +133,18 @@ it('known peer fault: its parser fails ("Headers OOB") when a header block arriv
   // random under load (see PEERS.md), which is why the other tests feed it whole buffers.
   expect(await peerDecode(bytes, 3)).toEqual(peerViewOf(request, 3));
   await expect(peerDecode(bytes, 3, { chunkSize: 2 })).rejects.toThrow('Headers OOB');
+});
+
+describe.each(versions)('SPDY/%s: large, repetitive header values (long matches, window slides)', (version) => {
+  const frame = largeHeadersFrame();
+
+  it.each(levels)('%s level (%i)', async (_role, level) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(frame, { minLength: 1, maxLength: 8 }), async (frames) => {
+        const decoded = await peerDecode(new OurEncoder(version, level).encode(frames), version);
+        expect(decoded).toEqual(frames.flatMap((f) => peerViewOf(f, version)));
+      }),
+      { numRuns: 15 },
+    );
+  });
 });

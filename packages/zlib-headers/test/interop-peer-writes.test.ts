@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Flag, SettingsFlag } from '@spdy/frames';
 import type { ProtocolVersion } from '@spdy/frames';
 import type { DecodedFrame, HeaderList } from '../src/index.js';
-import { peerWritableFrame } from './support/interop-arbitraries.js';
+import { largeHeadersFrame, peerWritableFrame } from './support/interop-arbitraries.js';
 import { OurDecoder } from './support/our-codec.js';
 import { peerEncode } from './support/spdy-transport.js';
 
@@ -108,4 +108,17 @@ it('known peer fault: its SPDY/2 GOAWAY carries draft 3 status field (8 bytes, d
   const bytes = await peerEncode([{ type: 'GOAWAY', flags: 0, lastGoodStreamId: 7, status: 2 }], 2);
   expect(bytes.length).toBe(16);
   expect(new OurDecoder(2).decodeAll(bytes)).toEqual([{ type: 'GOAWAY', flags: 0, lastGoodStreamId: 7, status: 2 }]);
+});
+
+describe.each(versions)('SPDY/%s: large, repetitive header values from spdy-transport', (version) => {
+  const frame = largeHeadersFrame();
+
+  it('through one compressed context', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(frame, { minLength: 1, maxLength: 8 }), async (frames) => {
+        expect(new OurDecoder(version).decodeAll(await peerEncode(frames, version, { compression: true }))).toEqual(frames);
+      }),
+      { numRuns: 15 },
+    );
+  });
 });

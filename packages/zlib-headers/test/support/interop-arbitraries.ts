@@ -209,3 +209,25 @@ function windowUpdate(): fc.Arbitrary<DecodedFrame> {
     deltaWindowSize: fc.integer({ min: 1, max: MAX_WINDOW_SIZE }),
   });
 }
+
+/**
+ * HEADERS with two values of up to ~12 KB each, mixing repeated fragments
+ * (long back-references, some reaching past a 2 KiB window, and window
+ * slides over a sequence) with random text (literals).
+ */
+export function largeHeadersFrame(): fc.Arbitrary<DecodedFrame> {
+  const fragment = fc.oneof(
+    fc.constantFrom('session=', 'abcdefghij'.repeat(30), '; path=/; HttpOnly', 'Mozilla/5.0 (X11; Linux x86_64) '),
+    fc.stringMatching(/^[\x21-\x7e]{1,40}$/),
+  );
+  const bigValue = fc.array(fragment, { minLength: 1, maxLength: 300 }).map((parts) => parts.join(''));
+  return fc.record({
+    type: fc.constant('HEADERS' as const),
+    flags: fc.constant(0),
+    streamId: fc.integer({ min: 1, max: 1000 }),
+    headers: fc.tuple(bigValue, bigValue).map(([a, b]): HeaderList => [
+      ['cookie', a],
+      ['x-large', b],
+    ]),
+  });
+}
