@@ -717,7 +717,10 @@ export class Session {
     for (const entry of entries) {
       if (entry.id === SettingsId.MAX_CONCURRENT_STREAMS) {
         this.peerMaxConcurrent = entry.value;
-      } else if (entry.id === SettingsId.INITIAL_WINDOW_SIZE && this.wire === 3) {
+      } else if (entry.id === SettingsId.INITIAL_WINDOW_SIZE && this.wire === 2) {
+        // See onUnknownWindowUpdate: a SPDY/2 peer announcing a window counts windows.
+        this.v2PeerFlowControl = true;
+      } else if (entry.id === SettingsId.INITIAL_WINDOW_SIZE) {
         if (entry.value > MAX_WINDOW_SIZE) {
           return this.fail(sessionError('ERR_SPDY_BAD_SETTING', `SETTINGS_INITIAL_WINDOW_SIZE ${entry.value} exceeds 2^31-1`, 0));
         }
@@ -816,9 +819,11 @@ export class Session {
   /**
    * Draft 2 removed WINDOW_UPDATE ("never implemented"), but the spdy package
    * runs SPDY/3 flow control on SPDY/2 sessions and stalls after 64 KiB
-   * without it. A SPDY/2 peer that sends WINDOW_UPDATE shows it counts
-   * windows; from then on we acknowledge its DATA per stream the same way.
-   * Its updates to us are not applied: SPDY/2 has no send windows.
+   * without it. A SPDY/2 peer that sends WINDOW_UPDATE, or announces
+   * SETTINGS_INITIAL_WINDOW_SIZE (draft 2 lists it), shows it counts windows;
+   * from then on we acknowledge its DATA per stream the same way. That is
+   * safe with any peer: draft 2 makes unknown control frames ignored. Its
+   * updates to us are not applied: SPDY/2 has no send windows.
    */
   private onUnknownWindowUpdate(frame: WindowUpdateFrame): void {
     this.v2PeerFlowControl = true;
