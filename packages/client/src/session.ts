@@ -83,6 +83,7 @@ export class ClientSession extends EventEmitter {
   private goaway: GoawayInfo | undefined;
   private closed = false;
   private goawaySent = false;
+  private closing = false;
   private idle = false;
 
   constructor(socket: Duplex, options: ClientSessionOptions & { version: ProtocolVersion; origin: string; alpnProtocol?: string }) {
@@ -150,6 +151,7 @@ export class ClientSession extends EventEmitter {
       }
       const id = this.engine.submitPing(now());
       this.pings.set(id, { resolve, reject });
+      this.updateIdle();
       this.scheduleFlush();
     });
   }
@@ -162,6 +164,8 @@ export class ClientSession extends EventEmitter {
         return;
       }
       this.once('close', () => resolve());
+      this.closing = true;
+      this.updateIdle();
       if (this.engine.isClosed) {
         this.endTransport();
         return;
@@ -309,9 +313,12 @@ export class ClientSession extends EventEmitter {
     });
   }
 
-  /** An idle session does not keep the process alive (as node's keep-alive agents). */
+  /**
+   * An idle session does not keep the process alive (as node's keep-alive
+   * agents); one with streams, pings or a close in progress does.
+   */
   private updateIdle(): void {
-    const idle = this.streams.size === 0;
+    const idle = this.streams.size === 0 && this.pings.size === 0 && !this.closing;
     if (idle === this.idle) return;
     this.idle = idle;
     const socket = this.socket as Duplex & { ref?: () => void; unref?: () => void };
@@ -361,6 +368,7 @@ export class ClientSession extends EventEmitter {
       case 'pingAcknowledged': {
         const ping = this.pings.get(event.id);
         this.pings.delete(event.id);
+        this.updateIdle();
         ping?.resolve(event.rtt);
         return;
       }
