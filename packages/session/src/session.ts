@@ -499,7 +499,9 @@ export class Session {
     let parent: Stream | undefined;
     let input: StreamInput = unidirectional ? 'recv-syn-stream-uni' : 'recv-syn-stream';
 
-    if (this.side === 'client') {
+    // Without HTTP layering (validateHttp: false, e.g. spdystream-style multiplexing) a server may
+    // open plain streams too: only an associated stream is a push then.
+    if (this.side === 'client' && (assoc !== 0 || this.opts.validateHttp)) {
       // A server-initiated stream is a push (§3.3.2).
       if (assoc === 0) {
         if (this.wire === 3) return this.fail(sessionError('ERR_SPDY_PUSH_WITHOUT_ASSOCIATION', 'pushed stream associated with stream 0 (§3.3.2)', id));

@@ -104,3 +104,33 @@ describe('application exceptions', () => {
     expect(types).toEqual(['SETTINGS', 'SYN_STREAM', 'RST_STREAM']);
   });
 });
+
+describe('without HTTP layering', () => {
+  it('either side opens plain streams (spdystream style) and both directions carry data', () => {
+    const options = { version: 3.1 as const, validateHttp: false };
+    const client = new Session({ ...options, side: 'client' });
+    const server = new Session({ ...options, side: 'server' });
+    const move = () => {
+      for (let moved = true, turns = 0; moved && turns < 100; turns++) {
+        moved = false;
+        for (let b = client.pull(); b; b = client.pull()) (server.receive(b), (moved = true));
+        for (let b = server.pull(); b; b = server.pull()) (client.receive(b), (moved = true));
+      }
+    };
+    const got: string[] = [];
+    client.on('streamOpened', (e) => {
+      got.push(`client opened ${e.streamId} ${e.headers.map(([n, v]) => `${n}=${v}`).join(',')}`);
+      client.submitSynReply(e.streamId, { ok: '1' });
+      client.submitData(e.streamId, 'pong', { fin: true });
+    });
+    client.on('dataChunkReceived', (e) => got.push(`client data ${new TextDecoder().decode(e.data)}`));
+    server.on('responseReceived', (e) => got.push(`server reply ${e.streamId}`));
+    server.on('dataChunkReceived', (e) => got.push(`server data ${new TextDecoder().decode(e.data)}`));
+    server.on('streamClosed', (e) => got.push(`server closed ${e.streamId} ${e.status}`));
+    move();
+    const id = server.submitSynStream({ headers: { channel: 'stdin' } });
+    server.submitData(id, 'ping', { fin: true });
+    move();
+    expect(got).toEqual(['client opened 2 channel=stdin', 'client data ping', 'server reply 2', 'server data pong', 'server closed 2 0']);
+  });
+});
