@@ -409,6 +409,10 @@ export class Session {
     } else {
       s.unconsumed += length;
     }
+    if (s.expectedLength >= 0) {
+      s.receivedLength += length;
+      if (s.receivedLength > s.expectedLength || (fin && s.receivedLength !== s.expectedLength)) return this.lengthMismatch(s);
+    }
     if (!s.silent) {
       if (this.wants('dataChunkReceived')) this.emit({ type: 'dataChunkReceived', streamId: s.id, flags: frame.flags, data: frame.data });
       if (this.wants('dataFrameReceived')) this.emit({ type: 'dataFrameReceived', streamId: s.id, flags: frame.flags, length });
@@ -542,6 +546,13 @@ export class Session {
     }
     const fin = (frame.flags & Flag.FIN) !== 0;
     if (badRequest !== undefined) return this.answerBadRequest(frame, stream, fin, badRequest);
+    if (this.side === 'server' && this.opts.validateHttp && this.wire === 3 && parent === undefined) {
+      const expected = contentLength(headers);
+      if (expected === undefined) return this.answerBadRequest(frame, stream, fin, 'invalid content-length');
+      // §3.2.1: a request without a body whose content-length promises one does not add up either.
+      if (fin && expected > 0) return this.answerBadRequest(frame, stream, fin, 'content-length without a body');
+      stream.expectedLength = expected;
+    }
     if (this.wants('controlFrameReceived')) this.emit({ type: 'controlFrameReceived', frame, headers });
     if (parent !== undefined) {
       this.emit({ type: 'pushReceived', streamId: id, associatedStreamId: assoc, headers, priority: frame.priority, fin });
@@ -574,12 +585,24 @@ export class Session {
     stream.finQueued = true;
     this.controlQueue.push({
       frame: { type: 'SYN_REPLY', flags: Flag.FIN, streamId: stream.id, headerBlock: EMPTY },
-      headers: [
-        [':status', '400 Bad Request'],
-        [':version', 'HTTP/1.1'],
-      ],
+      headers: BAD_REQUEST,
       stream,
     });
+  }
+
+  /**
+   * §3.2.1: "If a server receives a request where the sum of the data frame
+   * payload lengths does not equal the size of the Content-Length header, the
+   * server MUST return a 400 (Bad Request) error." The application saw the
+   * stream open, so it sees it close (PROTOCOL_ERROR, reset locally); the
+   * peer gets the 400 if nothing was answered yet, else RST_STREAM. The rest
+   * of the body is dropped (the id is remembered as reset).
+   */
+  private lengthMismatch(stream: Stream): void {
+    if (stream.replyQueued) return this.resetStream(stream.id, RstStatus.PROTOCOL_ERROR);
+    this.rememberReset(stream.id);
+    this.closeStream(stream, RstStatus.PROTOCOL_ERROR, 'local');
+    this.controlQueue.push({ frame: { type: 'SYN_REPLY', flags: Flag.FIN, streamId: stream.id, headerBlock: EMPTY }, headers: BAD_REQUEST });
   }
 
   // --- SYN_REPLY and HEADERS ---------------------------------------------
@@ -631,8 +654,9 @@ export class Session {
       if (bad === undefined && stream.associatedId !== 0 && !stream.local) bad = this.checkPushHeaders(stream, headers);
       if (bad !== undefined) return this.rejectFrame(frame, id, RstStatus.PROTOCOL_ERROR, 'ERR_SPDY_HTTP_HEADERS', bad);
     }
-    this.apply(stream, 'recv-headers');
     const fin = (frame.flags & Flag.FIN) !== 0;
+    if (fin && stream.expectedLength >= 0 && stream.receivedLength !== stream.expectedLength) return this.lengthMismatch(stream);
+    this.apply(stream, 'recv-headers');
     if (!stream.silent) {
       if (this.wants('controlFrameReceived')) this.emit({ type: 'controlFrameReceived', frame, headers });
       this.emit({ type: 'headersReceived', streamId: id, headers, fin });
@@ -1927,6 +1951,27 @@ export class Session {
 type DataProviderFn = Exclude<BodyInit, Uint8Array | string>;
 
 const EMPTY = new Uint8Array(0);
+/** The session's own answer to a request that breaks §3.2.1. */
+const BAD_REQUEST: HeaderList = [
+  [':status', '400 Bad Request'],
+  [':version', 'HTTP/1.1'],
+];
+
+/**
+ * The request's announced body length: -1 when absent, undefined when it is
+ * not one non-negative integer (repeated values must agree).
+ */
+function contentLength(headers: HeaderList): number | undefined {
+  let length = -1;
+  for (const [name, value] of headers) {
+    if (name !== 'content-length') continue;
+    if (!/^[0-9]{1,15}$/.test(value)) return undefined;
+    const n = Number(value);
+    if (length >= 0 && n !== length) return undefined;
+    length = n;
+  }
+  return length;
+}
 /** TextEncoder is in every runtime we target, but not in the ES2022 type library: reach it through globalThis. */
 const encoder = new (globalThis as unknown as { TextEncoder: new () => { encode(text: string): Uint8Array } }).TextEncoder();
 

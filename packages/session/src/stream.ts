@@ -63,6 +63,9 @@ export class Stream implements Schedulable {
   readonly recvWindow: ReceiveWindow | undefined;
   /** SPDY/2 with a peer that counts windows anyway: received bytes not yet acknowledged. */
   v2Unacked = 0;
+  /** A request's content-length (-1: none), and the DATA bytes received so far (§3.2.1). */
+  expectedLength = -1;
+  receivedLength = 0;
   /** Manual flow control: bytes delivered to the application and not yet consumed. */
   unconsumed = 0;
 

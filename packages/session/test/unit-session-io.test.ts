@@ -134,3 +134,47 @@ describe('without HTTP layering', () => {
     expect(got).toEqual(['client opened 2 channel=stdin', 'client data ping', 'server reply 2', 'server data pong', 'server closed 2 0']);
   });
 });
+
+describe('3.2.1: content-length of requests', () => {
+  function exchange(contentLength: string, body: string | undefined) {
+    const client = new Session({ side: 'client', version: 3 });
+    const server = new Session({ side: 'server', version: 3 });
+    const seen: string[] = [];
+    server.on('streamOpened', (e) => seen.push(`opened ${e.streamId}`));
+    server.on('dataChunkReceived', (e) => seen.push(`data ${new TextDecoder().decode(e.data)}`));
+    server.on('requestReceived', (e) => {
+      seen.push(`request ${e.streamId}`);
+      server.submitResponse(e.streamId, { ':status': '200', ':version': 'HTTP/1.1' });
+    });
+    server.on('streamClosed', (e) => seen.push(`closed ${e.streamId} ${e.status} ${e.resetBy ?? ''}`));
+    const statuses: string[] = [];
+    client.on('responseReceived', (e) => statuses.push(e.headers.find(([n]) => n === ':status')![1]));
+    client.on('streamReset', (e) => statuses.push(`reset ${e.status}`));
+    client.submitRequest({ headers: { ...GET, ':method': 'POST', 'content-length': contentLength }, ...(body !== undefined && { body }) });
+    for (let moved = true, turns = 0; moved && turns < 50; turns++) {
+      moved = false;
+      for (let b = client.pull(); b; b = client.pull()) (server.receive(b), (moved = true));
+      for (let b = server.pull(); b; b = server.pull()) (client.receive(b), (moved = true));
+    }
+    return { seen, statuses };
+  }
+
+  it('a body of the announced length is a normal request', () => {
+    expect(exchange('3', 'abc')).toEqual({ seen: ['opened 1', 'data abc', 'request 1', 'closed 1 0 '], statuses: ['200'] });
+  });
+
+  it('a shorter body gets 400 and the application sees the stream close', () => {
+    expect(exchange('5', 'abc')).toEqual({ seen: ['opened 1', 'closed 1 1 local'], statuses: ['400 Bad Request'] });
+  });
+
+  it('a longer body gets 400 at once, and the rest is dropped without RST_STREAM', () => {
+    const { seen, statuses } = exchange('2', 'abcd');
+    expect(seen).toEqual(['opened 1', 'closed 1 1 local']);
+    expect(statuses).toEqual(['400 Bad Request']);
+  });
+
+  it('a content-length that is not a number gets 400 before the application sees anything', () => {
+    expect(exchange('ten', 'abc')).toEqual({ seen: [], statuses: ['400 Bad Request'] });
+    expect(exchange('3', undefined)).toEqual({ seen: [], statuses: ['400 Bad Request'] });
+  });
+});
