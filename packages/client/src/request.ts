@@ -103,7 +103,7 @@ export class ClientRequest extends Writable implements StreamSink {
   constructor(url: string | URL, options: RequestOptions = {}) {
     // Not destroyed when the body is written: the stream lives until the response ends, and destroy() means cancel.
     super({ decodeStrings: true, autoDestroy: false });
-    this.url = new URL(url);
+    this.url = typeof url === 'string' ? new URL(url) : url;
     this.method = (options.method ?? 'GET').toUpperCase();
     this.rawHeaders = buildRequestHeaders(this.url, this.method, options.headers);
     this.priority = options.priority;

@@ -84,11 +84,25 @@ export class SpdyResponse {
     return headerValue(this.rawHeaders, ':version') ?? 'HTTP/1.1';
   }
 
-  /** Reads the whole body. */
-  async bytes(): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of this.body) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+  /** Reads the whole body (rejects if the stream fails before its end). */
+  bytes(): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      if (this.body.destroyed) {
+        reject(this.body.errored ?? new Error('the response body was destroyed before its end'));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let length = 0;
+      this.body.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        length += chunk.length;
+      });
+      this.body.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length)));
+      this.body.once('error', reject);
+      this.body.once('close', () => {
+        if (!this.body.readableEnded) reject(this.body.errored ?? new Error('the response body was destroyed before its end'));
+      });
+    });
   }
 
   /** Reads the whole body as UTF-8 text. */
