@@ -254,4 +254,34 @@ describe.each(FLOW_VERSIONS)('SPDY/%s', (version) => {
     const client = started({ side: 'client', version });
     expect(() => client.session.submitRequest({ headers: { ...GET, 'keep-alive': '300' } })).toThrow();
   });
+
+  it('3.2.1: a request body that does not match its content-length is answered with HTTP 400', () => {
+    const peer = started({ side: 'server', version });
+    peer.synStream({ streamId: 1, headers: peer.requestHeaders({ ':method': 'POST', 'content-length': '10' }) });
+    peer.data(1, 'short', Flag.FIN);
+    expect(peer.eventsOf('requestReceived')).toEqual([]);
+    const replies = ofType(peer.read(), 'SYN_REPLY');
+    expect(replies).toEqual([expect.objectContaining({ streamId: 1, flags: Flag.FIN })]);
+    expect(header(replies[0]!.headers, ':status')).toMatch(/^400/);
+    expect(peer.eventsOf('streamClosed')).toEqual([expect.objectContaining({ streamId: 1, status: RstStatus.PROTOCOL_ERROR, resetBy: 'local' })]);
+  });
+
+  it('3.2.1: a request body that matches its content-length is delivered', () => {
+    const peer = started({ side: 'server', version });
+    peer.synStream({ streamId: 1, headers: peer.requestHeaders({ ':method': 'POST', 'content-length': '10' }) });
+    peer.data(1, 'exactly10!', Flag.FIN);
+    expect(peer.eventsOf('requestReceived')).toEqual([{ type: 'requestReceived', streamId: 1 }]);
+    expect(peer.read()).toEqual([]);
+  });
+
+  it('3.2.2: a client ignores a content-length its response body does not match', () => {
+    const peer = started({ side: 'client', version });
+    const id = peer.session.submitRequest({ headers: GET });
+    peer.flush();
+    peer.synReply(id, peer.responseHeaders({ 'content-length': '100' }));
+    peer.data(id, 'only this', Flag.FIN);
+    expect(text(peer.eventsOf('dataChunkReceived'))).toBe('only this');
+    expect(peer.eventsOf('streamClosed')).toEqual([expect.objectContaining({ streamId: id, status: 0 })]);
+    expect(ofType(peer.read(), 'RST_STREAM')).toEqual([]);
+  });
 });
