@@ -246,6 +246,51 @@ describe.each(ALL_VERSIONS)('SPDY/%s settings and priorities end to end', (versi
   });
 });
 
+describe.each(FLOW_VERSIONS)('SPDY/%s without HTTP layering (spdystream-style multiplexing)', (version) => {
+  it('both sides open plain streams, exchange data both ways and half-close independently', () => {
+    const plain = { validateHttp: false };
+    const pair = new Pair({ version, client: plain, server: plain, chunk: chunked(31) });
+    const serverLog = new StreamLog();
+    const clientLog2 = new StreamLog();
+    for (const type of ['dataChunkReceived', 'streamEnded', 'streamClosed'] as const) {
+      pair.server.on(type, (e) => serverLog.add(e));
+      pair.client.on(type, (e) => clientLog2.add(e));
+    }
+    // The server accepts the client's streams and echoes what it receives, reversed, once the client half-closes.
+    pair.server.on('streamOpened', (e) => pair.defer(() => pair.server.submitSynReply(e.streamId, { accepted: 'yes' })));
+    pair.server.on('streamEnded', (e) =>
+      pair.defer(() => {
+        if (pair.server.streamState(e.streamId) !== 'half-closed-remote') return;
+        pair.server.submitData(e.streamId, serverLog.body(e.streamId).slice().reverse(), { fin: true });
+      }),
+    );
+    // The client accepts the server's streams and answers "ack".
+    pair.client.on('streamOpened', (e) => pair.defer(() => pair.client.submitSynReply(e.streamId, { accepted: 'yes' })));
+    pair.client.on('streamEnded', (e) =>
+      pair.defer(() => {
+        if (pair.client.streamState(e.streamId) === 'half-closed-remote') pair.client.submitData(e.streamId, 'ack', { fin: true });
+      }),
+    );
+    const up = [0, 1, 2].map((i) => {
+      const id = pair.client.submitSynStream({ headers: { streamtype: 'data', port: String(8000 + i) } });
+      pair.client.submitData(id, bodyFor(id, 70_000));
+      pair.client.submitData(id, new Uint8Array(0), { fin: true });
+      return id;
+    });
+    const down = pair.server.submitSynStream({ headers: { streamtype: 'error' } });
+    pair.server.submitData(down, 'from the server', { fin: true });
+    pair.pumpUntil(() => [...up, down].every((id) => clientLog2.closed.has(id)), 1_000_000);
+    expect(down % 2).toBe(0);
+    for (const id of up) {
+      expect(clientLog2.closed.get(id)).toBe(0);
+      expect(serverLog.hash(id)).toBe(sha256(bodyFor(id, 70_000)));
+      expect(clientLog2.hash(id)).toBe(sha256(bodyFor(id, 70_000).slice().reverse()));
+    }
+    expect(new TextDecoder().decode(serverLog.body(down))).toBe('ack');
+    expect(new TextDecoder().decode(clientLog2.body(down))).toBe('from the server');
+  });
+});
+
 describe.each(FLOW_VERSIONS)('SPDY/%s flow control end to end', (version) => {
   const windows = [1, 100, 16_384, 65_535, 1 << 20, 2 ** 31 - 1];
   it.each(windows)('receive windows of %i bytes deliver a body both ways intact', (window) => {
