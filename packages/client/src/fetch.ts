@@ -122,8 +122,7 @@ export function toWebResponse(response: SpdyResponse, method: string): Response 
   }
   const empty = NULL_BODY_STATUS.has(response.status) || method === 'HEAD';
   if (empty) response.body.resume();
-  const body = empty ? null : (Readable.toWeb(response.body) as ReadableStream<Uint8Array>);
-  const web = new Response(body, { status: response.status, statusText: response.statusText, headers });
+  const web = new Response(empty ? null : response.webBody(), { status: response.status, statusText: response.statusText, headers });
   return withUrl(web, response.url, false);
 }
 

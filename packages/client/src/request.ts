@@ -208,8 +208,9 @@ export class ClientRequest extends Writable implements StreamSink {
   fail(error: unknown): void {
     if (this.finished) return;
     this.rejectResponse(error);
-    if (error instanceof Error) this.assembler.fail(error);
+    // Finished first: failing the body may call back into abort().
     this.finish(error);
+    if (error instanceof Error) this.assembler.fail(error);
     if (!this.destroyed) this.destroy(this.listenerCount('error') > 0 && error instanceof Error ? error : undefined);
   }
 
@@ -257,6 +258,7 @@ export class ClientRequest extends Writable implements StreamSink {
       (length) => {
         if (this.streamId !== undefined) this.session?.credit(this.streamId, length);
       },
+      () => this.abort(),
       (response) => {
         this.resolveResponse(response);
         this.emit('response', response);
@@ -398,16 +400,13 @@ export class PushStream implements StreamSink {
     const hasStatus = headerValue(synHeaders, ':status') !== undefined;
     const requestHeaders = hasStatus ? synHeaders.filter(([name]) => isRequestPseudo(name)) : synHeaders;
     const url = pushedUrl(synHeaders, base);
+    const cancel = (): void => session.reset(streamId, RstStatus.CANCEL);
     this.assembler = new ResponseAssembler(
       url,
       () => streamId,
       (length) => session.credit(streamId, length),
-      (response) =>
-        announce(
-          new SpdyPush(url, toHeaderRecord(requestHeaders), requestHeaders, response, associatedStreamId, () =>
-            session.reset(streamId, RstStatus.CANCEL),
-          ),
-        ),
+      cancel,
+      (response) => announce(new SpdyPush(url, toHeaderRecord(requestHeaders), requestHeaders, response, associatedStreamId, cancel)),
     );
     if (hasStatus) this.assembler.headers(synHeaders.filter(([name]) => !isRequestPseudo(name)));
   }
