@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeFrame, GoawayStatus, RstStatus, wireVersion, type ProtocolVersion } from '@spdy/frames';
-import { connect, SessionPool, SpdyClientError, type SpdyPush } from '../src/index.js';
+import { connect, fetch, SessionPool, SpdyClientError, type SpdyPush } from '../src/index.js';
 import { engineServer, readAll, type EngineStream, type Listening } from './helpers.js';
 
 const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
@@ -256,4 +256,62 @@ it('reports a reset by the server as ERR_SPDY_STREAM_RESET with its status, with
   cleanup.push(() => session.destroy());
   const request = session.request('/refused').end();
   await expect(request.response).rejects.toMatchObject({ code: 'ERR_SPDY_STREAM_RESET', status: RstStatus.REFUSED_STREAM });
+});
+
+describe('response bodies', () => {
+  /** A server whose responses send 100 bytes and then wait; records the resets it receives. */
+  async function stalled(): Promise<{ origin: string; resets: Array<Promise<number>> }> {
+    const resets: Array<Promise<number>> = [];
+    const { origin } = await server(
+      3.1,
+      (stream) => {
+        let sent = false;
+        stream.session.submitResponse(stream.streamId, [[':status', '200'], [':version', 'HTTP/1.1']], (max) => {
+          if (sent) return 'deferred';
+          sent = true;
+          return { data: new Uint8Array(Math.min(max, 100)) };
+        });
+        stream.flush();
+      },
+      {
+        onConnection: (_socket, session) =>
+          resets.push(new Promise((resolve) => session.on('streamReset', (e) => resolve(e.status)))),
+      },
+    );
+    return { origin, resets };
+  }
+
+  it('cancelling a fetch body resets the stream with CANCEL', async () => {
+    const { origin, resets } = await stalled();
+    const pool = new SessionPool({ spdy: 3.1 });
+    cleanup.push(() => pool.destroy());
+    const response = await fetch(`${origin}/stalled`, { pool });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    expect((await reader.read()).value?.length).toBe(100);
+    await reader.cancel();
+    expect(await resets[0]).toBe(RstStatus.CANCEL);
+  });
+
+  it('destroying a Readable body before its end resets the stream with CANCEL', async () => {
+    const { origin, resets } = await stalled();
+    const session = await connect(origin, { spdy: 3.1 });
+    cleanup.push(() => session.destroy());
+    const request = session.request('/stalled').end();
+    const response = await request.response;
+    await once(response.body, 'data');
+    response.body.destroy();
+    expect(await resets[0]).toBe(RstStatus.CANCEL);
+    await expect(request.response).resolves.toBe(response);
+  });
+
+  it('has one reader: a second way of reading the body throws', async () => {
+    const { origin } = await server(3.1);
+    const session = await connect(origin, { spdy: 3.1 });
+    cleanup.push(() => session.destroy());
+    const response = await session.request('/once').end().response;
+    const text = await response.text();
+    expect(text.startsWith('GET /once')).toBe(true);
+    expect(() => response.body).toThrow(/already being read/);
+    expect(() => response.webBody()).toThrow(/already being read/);
+  });
 });
