@@ -27,7 +27,7 @@ export interface ClientSessionOptions {
 export interface GoawayInfo {
   readonly lastGoodStreamId: number;
   readonly status: number;
-  /** Requests the server never processed (already retried elsewhere when a pool owns the session). */
+  /** Our streams the server never processed (their requests already moved on when a pool owns the session). */
   readonly unprocessedStreamIds: readonly number[];
 }
 
@@ -64,8 +64,9 @@ export class ClientSession extends EventEmitter {
   /** The ALPN protocol negotiated, when over TLS. */
   readonly alpnProtocol: string | undefined;
   /**
-   * Where requests refused unprocessed by GOAWAY go to be retried; set by a
-   * pool. Without it they fail with a retryable ERR_SPDY_GOAWAY.
+   * Where requests the server refused unprocessed (GOAWAY, REFUSED_STREAM) go
+   * to be sent again; set by a pool. Without it they fail with a retryable
+   * ERR_SPDY_STREAM_RESET.
    */
   retry: ((request: ClientRequest) => void) | undefined;
 
@@ -118,7 +119,7 @@ export class ClientSession extends EventEmitter {
 
   /** Whether new requests can go on this session (no GOAWAY either way, not closed). */
   get available(): boolean {
-    return !this.closed && this.goaway === undefined && !this.engine.isClosed;
+    return !this.closed && this.goaway === undefined && !this.goawaySent && !this.engine.isClosed;
   }
 
   get isClosed(): boolean {
@@ -182,7 +183,6 @@ export class ClientSession extends EventEmitter {
   destroy(error?: Error): void {
     if (this.closed) return;
     this.onTransportEnd(error);
-    this.socket.destroy();
   }
 
   // ---- called by requests ------------------------------------------------
@@ -241,7 +241,7 @@ export class ClientSession extends EventEmitter {
 
   /** Writes what the engine has to send until the socket pushes back. */
   private flush(): void {
-    if (this.transportEnded) return;
+    if (this.transportEnded || this.endingTransport) return;
     if (!this.writeBlocked) {
       this.socket.cork();
       let bytes: Uint8Array | undefined;
@@ -439,9 +439,10 @@ export class ClientSession extends EventEmitter {
   private onGoaway(event: GoawayInfo): void {
     // The engine has already closed the unprocessed streams as REFUSED_STREAM
     // (see onStreamClosed), so they are on their way to a new session.
+    // The engine itself closes once the streams in flight are done, and the
+    // connection ends then (see flush).
     this.goaway = { lastGoodStreamId: event.lastGoodStreamId, status: event.status, unprocessedStreamIds: event.unprocessedStreamIds };
     this.emit('goaway', this.goaway);
-    if (this.streams.size === 0) this.close().catch(() => {});
   }
 
   private retryOrFail(request: ClientRequest, status: number): void {
