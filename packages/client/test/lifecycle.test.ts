@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connect, request, SessionPool } from '../src/index.js';
+import { connect, formatTraceEvent, request, SessionPool } from '../src/index.js';
 import { engineServer, type Listening } from './helpers.js';
 
 let server: Listening;
@@ -69,4 +69,39 @@ it('an idle session does not keep the process alive, a pending ping does', async
   const { code, stdout } = await runScript(script);
   expect(stdout).toBe('hello /idle\nnumber\n');
   expect(code).toBe(0);
+});
+
+it('drives the engine timers: keep-alive PINGs leave without any request', async () => {
+  let sawPing!: () => void;
+  const pinged = new Promise<void>((resolve) => (sawPing = resolve));
+  const listening = await engineServer(3.1, () => {}, {
+    onConnection: (_socket, session) =>
+      session.on('controlFrameReceived', (event) => {
+        if (event.frame.type === 'PING') sawPing();
+      }),
+  });
+  const session = await connect(listening.origin, { spdy: 3.1, session: { keepAliveInterval: 10 } });
+  try {
+    await pinged;
+    expect(session.isClosed).toBe(false);
+  } finally {
+    session.destroy();
+    await listening.close();
+  }
+});
+
+it('formats a frame trace: one line per frame, headers indented', async () => {
+  const lines: string[] = [];
+  const session = await connect(server.origin, { spdy: 3, trace: (event) => lines.push(formatTraceEvent(event)) });
+  try {
+    await (await session.request('/traced').end().response).text();
+  } finally {
+    await session.close();
+  }
+  const text = lines.join('\n');
+  expect(text).toMatch(/^send SYN_STREAM stream=1 .*flags=FIN/m);
+  expect(text).toMatch(/^ {7}:path: \/traced$/m);
+  expect(text).toMatch(/^recv SYN_REPLY stream=1 /m);
+  expect(text).toMatch(/^recv DATA stream=1 flags=FIN length=13B$/m);
+  expect(text).toMatch(/^send GOAWAY /m);
 });
