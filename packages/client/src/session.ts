@@ -375,6 +375,10 @@ export class ClientSession extends EventEmitter {
       case 'settingsReceived':
         this.emit('settings', event.entries);
         return;
+      case 'sessionError':
+        // The session is over (GOAWAY queued): streams closing now die with it.
+        this.closeError ??= event.error;
+        return;
       case 'controlFrameReceived':
         this.trace?.({ direction: 'recv', kind: 'control', frame: event.frame, headers: event.headers }, this);
         return;
@@ -406,7 +410,7 @@ export class ClientSession extends EventEmitter {
     if (sink === undefined) return;
     this.streams.delete(streamId);
     this.updateIdle();
-    if (this.transportEnded) {
+    if (this.transportEnded || this.closeError !== undefined) {
       sink.onClose(this.connectionClosedError(status));
     } else if (status === 0) {
       sink.onClose(undefined);

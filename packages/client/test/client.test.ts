@@ -6,10 +6,11 @@
 
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import * as net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeFrame, GoawayStatus, RstStatus, wireVersion, type ProtocolVersion } from '@spdy/frames';
+import { encodeFrame, GoawayStatus, RstStatus, SpdyProtocolError, wireVersion, type ProtocolVersion } from '@spdy/frames';
 import { connect, fetch, SessionPool, SpdyClientError, type SpdyPush } from '../src/index.js';
-import { engineServer, readAll, type EngineStream, type Listening } from './helpers.js';
+import { engineServer, listen, readAll, type EngineStream, type Listening } from './helpers.js';
 
 const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 const header = (stream: EngineStream, name: string): string | undefined => stream.headers.find(([n]) => n === name)?.[1];
@@ -314,4 +315,29 @@ describe('response bodies', () => {
     expect(() => response.body).toThrow(/already being read/);
     expect(() => response.webBody()).toThrow(/already being read/);
   });
+});
+
+it.each([
+  // A PING of 3 bytes: a session error at once (GOAWAY PROTOCOL_ERROR).
+  ['a malformed control frame', Buffer.from([0x80, 0x03, 0x00, 0x06, 0, 0, 0, 3, 1, 2, 3]), false],
+  // An HTTP/1.1 answer reads as the start of a huge DATA frame: only the close ends it.
+  ['an HTTP/1.1 answer, then close', Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'), true],
+])('fails pending requests when the server sends %s', async (_name, garbage, thenClose) => {
+  const raw = net.createServer((socket) => {
+    socket.once('data', () => {
+      socket.write(garbage);
+      if (thenClose) socket.end();
+    });
+    socket.on('error', () => {});
+  });
+  const listening = await listen(raw, 'http');
+  cleanup.push(() => listening.close());
+  const session = await connect(listening.origin, { spdy: 3.1 });
+  const closed = once(session, 'close');
+  const request = session.request('/').end();
+  const error = await request.response.catch((e: unknown) => e);
+  expect(error).toMatchObject({ code: 'ERR_SPDY_CONNECTION_CLOSED' });
+  if (!thenClose) expect((error as Error).cause).toBeInstanceOf(SpdyProtocolError);
+  await closed;
+  expect(session.isClosed).toBe(true);
 });
