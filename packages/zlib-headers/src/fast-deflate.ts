@@ -99,9 +99,6 @@ export class FastDeflater {
   readonly #hashShift: number;
   #output: Uint8Array = new Uint8Array(256);
   #header: Uint8Array | undefined;
-  #bits = 0;
-  #bitCount = 0;
-  #out = 0;
 
   constructor(windowBits: number, dictionary: Uint8Array, dictionaryId: number) {
     this.#windowSize = 1 << windowBits;
@@ -147,17 +144,20 @@ export class FastDeflater {
     const maxDistance = this.#windowSize;
     // Worst case: 9 bits per literal, plus the header, block codes and the sync marker.
     const bound = 6 + 16 + Math.ceil((size * 9) / 8);
-    this.#output = sized(this.#output, bound);
-    this.#out = 0;
-    this.#bits = 0;
-    this.#bitCount = 0;
+    const output = (this.#output = sized(this.#output, bound));
+    let out = 0;
     if (this.#header !== undefined) {
-      this.#output.set(this.#header);
-      this.#out = this.#header.length;
+      output.set(this.#header);
+      out = this.#header.length;
       this.#header = undefined;
     }
+    // The bit accumulator lives in locals on this hot loop: `bits` holds
+    // `bitCount` (< 8 between codes) pending bits, least significant first.
+    // Every code put is at most 13 (literal/length) + 13 (distance) bits, so
+    // it never overflows 32 bits before the bytes are flushed.
     // BFINAL 0, BTYPE 01 (fixed codes).
-    this.#put(0b010, 3);
+    let bits = 0b010;
+    let bitCount = 3;
 
     // The last positions of the history could not be hashed without the bytes that follow them.
     for (let p = this.#hashed; p + MIN_MATCH <= end && p < start; p++) table[hash(buffer, p, shift)] = p;
@@ -172,8 +172,28 @@ export class FastDeflater {
           const limit = Math.min(MAX_MATCH, end - p);
           let length = MIN_MATCH;
           while (length < limit && buffer[candidate + length] === buffer[p + length]) length++;
-          this.#put(LENGTH_CODE[length]!, LENGTH_BITS[length]!);
-          this.#putDistance(p - candidate);
+          bits |= LENGTH_CODE[length]! << bitCount;
+          bitCount += LENGTH_BITS[length]!;
+          while (bitCount >= 8) {
+            output[out++] = bits;
+            bits >>>= 8;
+            bitCount -= 8;
+          }
+          // RFC 1951 §3.2.5 distance codes: two codes per power of two above 4, with top - 1 extra bits.
+          const d = p - candidate - 1;
+          if (d < 4) {
+            bits |= DIST_CODE[d]! << bitCount;
+            bitCount += 5;
+          } else {
+            const top = 31 - Math.clz32(d);
+            bits |= (DIST_CODE[2 * top + ((d >>> (top - 1)) & 1)]! | ((d & ((1 << (top - 1)) - 1)) << 5)) << bitCount;
+            bitCount += 4 + top;
+          }
+          while (bitCount >= 8) {
+            output[out++] = bits;
+            bits >>>= 8;
+            bitCount -= 8;
+          }
           // Enter every MATCH_INSERT_STRIDE-th position inside the match, so
           // later blocks can match against it too. All of them would cost a
           // hash per byte for no measurable gain: a later match that starts
@@ -185,49 +205,33 @@ export class FastDeflater {
         }
       }
       const literal = buffer[p++]!;
-      this.#put(LIT_CODE[literal]!, LIT_BITS[literal]!);
+      bits |= LIT_CODE[literal]! << bitCount;
+      bitCount += LIT_BITS[literal]!;
+      while (bitCount >= 8) {
+        output[out++] = bits;
+        bits >>>= 8;
+        bitCount -= 8;
+      }
     }
     // Positions up to here have been entered (or skipped inside a match); the
     // last few wait for the bytes that follow them.
     this.#hashed = Math.max(this.#hashed, end - MIN_MATCH + 1);
     this.#end = end;
 
-    this.#put(LIT_CODE[END_OF_BLOCK]!, LIT_BITS[END_OF_BLOCK]!);
-    // Z_SYNC_FLUSH: an empty stored block (BFINAL 0, BTYPE 00), aligned, LEN 0, NLEN 0xffff.
-    this.#put(0, 3);
-    if (this.#bitCount > 0) this.#put(0, 8 - this.#bitCount);
-    const output = this.#output;
-    output[this.#out++] = 0;
-    output[this.#out++] = 0;
-    output[this.#out++] = 0xff;
-    output[this.#out++] = 0xff;
-    return output.subarray(0, this.#out);
-  }
-
-  #put(value: number, count: number): void {
-    let bits = this.#bits | (value << this.#bitCount);
-    let bitCount = this.#bitCount + count;
-    const output = this.#output;
-    while (bitCount >= 8) {
-      output[this.#out++] = bits & 0xff;
+    // End of block (7 bits), then Z_SYNC_FLUSH: an empty stored block (BFINAL
+    // 0, BTYPE 00, 3 bits), aligned, LEN 0, NLEN 0xffff.
+    bits |= LIT_CODE[END_OF_BLOCK]! << bitCount;
+    bitCount += LIT_BITS[END_OF_BLOCK]! + 3;
+    while (bitCount > 0) {
+      output[out++] = bits;
       bits >>>= 8;
       bitCount -= 8;
     }
-    this.#bits = bits;
-    this.#bitCount = bitCount;
-  }
-
-  /** RFC 1951 §3.2.5 distance codes: two codes per power of two above 4, with nb - 1 extra bits. */
-  #putDistance(distance: number): void {
-    const d = distance - 1;
-    if (d < 4) {
-      this.#put(DIST_CODE[d]!, 5);
-      return;
-    }
-    const top = 31 - Math.clz32(d);
-    const code = 2 * top + ((d >>> (top - 1)) & 1);
-    this.#put(DIST_CODE[code]!, 5);
-    this.#put(d & ((1 << (top - 1)) - 1), top - 1);
+    output[out++] = 0;
+    output[out++] = 0;
+    output[out++] = 0xff;
+    output[out++] = 0xff;
+    return output.subarray(0, out);
   }
 
   /**
