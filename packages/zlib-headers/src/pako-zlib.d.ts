@@ -18,6 +18,8 @@ declare module 'pako/lib/zlib/zstream.js' {
     msg: string;
     /** Adler-32 of the data so far; after Z_NEED_DICT, the DICTID of the zlib header. Signed. */
     adler: number;
+    /** The inflate or deflate state, set by the init functions; `wrap` bit 4 asks inflate for Adler-32/CRC checks. */
+    state: { wrap: number } | null;
   }
   export default ZStream;
 }
