@@ -289,13 +289,20 @@ function hasName(headers: HeaderList, name: string): boolean {
 
 function readName(buf: Uint8Array, start: number, end: number, context: BlockContext): string {
   if (start === end) throw streamError(HeaderErrorCode.EMPTY_NAME, 'a header name is empty', context);
-  let hash = 0;
+  // A name equal to a cached one is valid: only valid names enter the table.
+  const cacheable = end - start <= CACHED_MAX_LENGTH;
+  const slot = cacheable ? slotOf(buf, start, end) : 0;
+  if (cacheable) {
+    const hit = nameCache[slot];
+    if (hit !== undefined && sameBytes(hit, buf, start, end)) return hit;
+  }
   for (let i = start; i < end; i++) {
     const c = buf[i]!;
     if ((c >= 0x41 && c <= 0x5a) || c === 0) throw badName(buf, start, end, context);
-    hash = (Math.imul(hash, 31) + c) | 0;
   }
-  return cachedLatin1(buf, start, end, hash);
+  const name = latin1(buf, start, end);
+  if (cacheable) nameCache[slot] = name;
+  return name;
 }
 
 function badName(buf: Uint8Array, start: number, end: number, context: BlockContext): SpdyProtocolError {
@@ -320,22 +327,24 @@ function readValues(
     headers.push([name, '']);
     return;
   }
-  // One pass: find the NULs and hash each part for the string cache.
-  let partStart = start;
-  let hash = 0;
-  for (let i = start; i < end; i++) {
-    const c = buf[i]!;
-    if (c !== 0) {
-      hash = (Math.imul(hash, 31) + c) | 0;
-      continue;
+  // The common case, a single value seen before, in one pass: a cached value
+  // has no NUL, so bytes equal to one are a single part.
+  if (end - start <= CACHED_MAX_LENGTH) {
+    const hit = valueCache[slotOf(buf, start, end)];
+    if (hit !== undefined && sameBytes(hit, buf, start, end)) {
+      headers.push([name, hit]);
+      return;
     }
+  }
+  let partStart = start;
+  for (let i = start; i < end; i++) {
+    if (buf[i] !== 0) continue;
     if (i === partStart) throw emptyValuePart(name, context);
-    headers.push([name, cachedLatin1(buf, partStart, i, hash)]);
+    headers.push([name, valueString(buf, partStart, i)]);
     partStart = i + 1;
-    hash = 0;
   }
   if (partStart === end) throw emptyValuePart(name, context);
-  headers.push([name, cachedLatin1(buf, partStart, end, hash)]);
+  headers.push([name, valueString(buf, partStart, end)]);
 }
 
 function emptyValuePart(name: string, context: BlockContext): SpdyProtocolError {
@@ -354,25 +363,37 @@ function latin1(buf: Uint8Array, start: number, end: number): string {
 }
 
 // Header names and many values (user-agent, accept, content-type, ...) repeat
-// from block to block and across sessions. A small direct-mapped table of the
-// strings made recently saves creating them again: comparing the bytes costs
-// less than String.fromCharCode over a fresh subarray view, and the hash comes
-// from the validation pass the bytes need anyway. The table holds at most
-// CACHE_SIZE strings of at most CACHED_MAX_LENGTH chars, for the whole process.
+// from block to block and across sessions. Two small direct-mapped tables
+// (names, values) of the strings made recently save creating them again and,
+// for names, checking them again. A lookup costs a hash of the length and
+// four sampled bytes plus one comparison pass over the bytes, which also
+// proves the bytes valid (a hit equals a string that passed the checks).
+// Sampled bytes make collisions easy to provoke, but a collision only costs a
+// miss: every hit is verified byte for byte. The tables hold at most
+// CACHE_SIZE strings of at most CACHED_MAX_LENGTH chars each, for the whole
+// process, whatever the input.
 const CACHED_MAX_LENGTH = 128;
-const CACHE_SIZE = 1024;
-const cache: Array<string | undefined> = new Array<string | undefined>(CACHE_SIZE).fill(undefined);
+const CACHE_BITS = 10;
+const CACHE_SIZE = 1 << CACHE_BITS;
+const nameCache: Array<string | undefined> = new Array<string | undefined>(CACHE_SIZE).fill(undefined);
+const valueCache: Array<string | undefined> = new Array<string | undefined>(CACHE_SIZE).fill(undefined);
 
-/** The latin1 string of `buf[start, end)`, whose bytes hash to `hash` (h = h * 31 + byte). */
-function cachedLatin1(buf: Uint8Array, start: number, end: number, hash: number): string {
+/** The table slot of the non-empty `buf[start, end)`. */
+function slotOf(buf: Uint8Array, start: number, end: number): number {
   const length = end - start;
-  if (length > CACHED_MAX_LENGTH) return latin1(buf, start, end);
-  const mixed = hash ^ length;
-  const slot = (mixed ^ (mixed >>> 15)) & (CACHE_SIZE - 1);
-  const hit = cache[slot];
+  const sample = buf[start]! | (buf[end - 1]! << 8) | (buf[start + (length >>> 1)]! << 16) | (buf[end - 1 - (length >>> 2)]! << 24);
+  const mixed = Math.imul(sample ^ Math.imul(length, 0x9e3779b1), 0x85ebca6b);
+  return (mixed ^ (mixed >>> 16)) >>> (32 - CACHE_BITS);
+}
+
+/** The latin1 string of one part of a value, `buf[start, end)` (non-empty, no NUL). */
+function valueString(buf: Uint8Array, start: number, end: number): string {
+  if (end - start > CACHED_MAX_LENGTH) return latin1(buf, start, end);
+  const slot = slotOf(buf, start, end);
+  const hit = valueCache[slot];
   if (hit !== undefined && sameBytes(hit, buf, start, end)) return hit;
   const text = String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
-  cache[slot] = text;
+  valueCache[slot] = text;
   return text;
 }
 
