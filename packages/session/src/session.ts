@@ -532,9 +532,11 @@ export class Session {
     }
 
     const badRequest = this.side === 'server' && this.opts.validateHttp ? invalidRequest(headers, this.wire) : undefined;
-    // A unidirectional stream cannot carry the 400 reply: refuse it instead.
-    if (badRequest !== undefined && unidirectional) {
-      return this.rejectFrame(frame, id, RstStatus.PROTOCOL_ERROR, 'ERR_SPDY_HTTP_REQUEST', `${badRequest} (§3.2.1)`);
+    // §3.2: a request is answered on its own stream. A unidirectional one cannot be answered (not even
+    // with a 400), so it is refused before the application sees a request it could not reply to.
+    if (this.side === 'server' && this.opts.validateHttp && unidirectional) {
+      const reason = badRequest === undefined ? 'a request on a unidirectional stream cannot be answered (§3.2)' : `${badRequest} (§3.2.1)`;
+      return this.rejectFrame(frame, id, RstStatus.PROTOCOL_ERROR, 'ERR_SPDY_HTTP_REQUEST', reason);
     }
     const stream = this.createStream(id, false, frame.priority, assoc, undefined);
     this.lastAcceptedPeerStreamId = id;
@@ -1578,7 +1580,8 @@ export class Session {
       // (what Chromium and node-spdy expect), else in a later HEADERS (the stream is reserved until then).
       // A push is a GET (§3.3.1); the spdy package refuses a pushed SYN_STREAM without :method.
       if (headerValue(request, ':method') === undefined) request.unshift([':method', 'GET']);
-      let headers = response === undefined ? request : [...request, ...response];
+      // Names are unique on the wire (§2.6.10): a name in both lists (:version) takes the response's value.
+      let headers = response === undefined ? request : [...request.filter(([name]) => !response.some(([other]) => other === name)), ...response];
       if (this.wire === 2) headers = pushUrlV2(headers);
       const fin = body === undefined && response !== undefined;
       const stream = this.openStream(headers, priority, Flag.UNIDIRECTIONAL | (fin ? Flag.FIN : 0), associatedStreamId, init.userData);

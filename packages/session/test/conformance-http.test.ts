@@ -85,6 +85,17 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(header(replies[0]!.headers, version === 2 ? 'status' : ':status')).toMatch(/^400/);
     });
 
+    it('3.2: a request on a unidirectional stream cannot be answered, so the server refuses it unseen by the application', () => {
+      const peer = started({ side: 'server', version });
+      peer.synStream({ streamId: 1, flags: Flag.FIN | Flag.UNIDIRECTIONAL });
+      expect(peer.eventsOf('streamOpened')).toEqual([]);
+      expect(peer.eventsOf('requestReceived')).toEqual([]);
+      expect(ofType(peer.read(), 'RST_STREAM')).toEqual([expect.objectContaining({ streamId: 1, status: RstStatus.PROTOCOL_ERROR })]);
+      // The session goes on: the next request is served.
+      peer.synStream({ streamId: 3, flags: Flag.FIN });
+      expect(peer.eventsOf('streamOpened').map((e) => e.streamId)).toEqual([3]);
+    });
+
     it('3.2.1: submitting a request without a required header is a caller error', () => {
       const peer = started({ side: 'client', version });
       expect(() => peer.session.submitRequest({ headers: { ':method': 'GET', ':version': 'HTTP/1.1' } })).toThrow();

@@ -44,6 +44,15 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       expect(data.at(-1)!.flags & Flag.FIN).toBe(Flag.FIN);
     });
 
+    it('2.6.10: a name in both the push request and response headers is sent once, with the response value', () => {
+      const peer = started({ side: 'server', version });
+      peer.synStream({ streamId: 1, flags: Flag.FIN });
+      peer.session.submitPush(1, { requestHeaders: { ...PUSHED, ':version': 'HTTP/1.0' }, responseHeaders: OK });
+      const [syn] = ofType(peer.read(), 'SYN_STREAM');
+      const versionName = version === 2 ? 'version' : ':version';
+      expect(syn!.headers.filter(([name]) => name === versionName)).toEqual([[versionName, 'HTTP/1.1']]);
+    });
+
     it('3.3.1: the push SYN_STREAM leaves before the FIN of its associated stream', () => {
       const peer = started({ side: 'server', version });
       peer.synStream({ streamId: 1, flags: Flag.FIN });
