@@ -50,7 +50,7 @@ describe.each(ALL_VERSIONS)('SPDY/%s', (version) => {
       peer.session.submitPush(1, { requestHeaders: { ...PUSHED, ':version': 'HTTP/1.0' }, responseHeaders: OK });
       const [syn] = ofType(peer.read(), 'SYN_STREAM');
       const versionName = version === 2 ? 'version' : ':version';
-      expect(syn!.headers.filter(([name]) => name === versionName)).toEqual([[versionName, 'HTTP/1.1']]);
+      expect(syn!.headers!.filter(([name]) => name === versionName)).toEqual([[versionName, 'HTTP/1.1']]);
     });
 
     it('3.3.1: the push SYN_STREAM leaves before the FIN of its associated stream', () => {
