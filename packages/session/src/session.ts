@@ -46,6 +46,7 @@ import {
 } from '@spdy/frames';
 import { HeaderDeflater, HeaderInflater, type HeaderList, defaultCompressionLevel } from '@spdy/zlib-headers';
 import { SessionStateError } from './errors.js';
+import { RateCounter } from './limits.js';
 import { ReceiveWindow, growWindow } from './flow.js';
 import {
   fromWire,
@@ -82,6 +83,14 @@ const RESET_MEMORY = 4096;
 const DEFAULT_MAX_CONCURRENT_STREAMS = 100;
 const DEFAULT_MAX_DATA_FRAME = 16384;
 const DEFAULT_PING_TIMEOUT = 30_000;
+/** Abuse limits (see SessionOptions): far above what any well-behaved peer does. */
+const DEFAULT_MAX_HEADER_COUNT = 256;
+const DEFAULT_MAX_RAPID_RESETS = 100;
+const DEFAULT_MAX_PINGS = 100;
+const DEFAULT_MAX_SETTINGS = 50;
+const DEFAULT_MAX_WINDOW_UPDATES = 10_000;
+const DEFAULT_MAX_INVALID_FRAMES = 1000;
+const DEFAULT_MAX_QUEUED_CONTROL = 10_000;
 /** Highest PING id (unsigned 32-bit, §2.6.5). */
 const MAX_PING_ID = 0xffffffff;
 
@@ -107,6 +116,13 @@ interface ResolvedOptions {
   idleTimeout: number | undefined;
   pingTimeout: number | undefined;
   validateHttp: boolean;
+  maxHeaderCount: number;
+  maxRapidResetsPerSecond: number;
+  maxPingsPerSecond: number;
+  maxSettingsPerSecond: number;
+  maxWindowUpdatesPerSecond: number;
+  maxInvalidFramesPerSecond: number;
+  maxQueuedControlFrames: number;
 }
 
 export class Session {
@@ -179,6 +195,14 @@ export class Session {
   private lastActivity: number;
   private keepAlivePing: number | undefined;
 
+  /** Abuse counters (limits.ts); rates are measured only while `receive()` is given a `now`. */
+  private timedInput = false;
+  private readonly rapidResets: RateCounter;
+  private readonly peerPings: RateCounter;
+  private readonly settingsFrames: RateCounter;
+  private readonly windowUpdates: RateCounter;
+  private readonly invalidFrames: RateCounter;
+
   /** Public calls in progress (listeners may call back in) and the first listener exception to rethrow. */
   private depth = 0;
   private processing = false;
@@ -194,6 +218,11 @@ export class Session {
     this.version = version;
     this.wire = wireVersion(version);
     this.opts = resolveOptions(options);
+    this.rapidResets = new RateCounter(this.opts.maxRapidResetsPerSecond);
+    this.peerPings = new RateCounter(this.opts.maxPingsPerSecond);
+    this.settingsFrames = new RateCounter(this.opts.maxSettingsPerSecond);
+    this.windowUpdates = new RateCounter(this.opts.maxWindowUpdatesPerSecond);
+    this.invalidFrames = new RateCounter(this.opts.maxInvalidFramesPerSecond);
     this.sendCallback = options.send;
     this.onEvent = options.onEvent;
     this.clock = options.now ?? 0;
@@ -295,6 +324,7 @@ export class Session {
       if (this.closed || bytes.length === 0) return;
       this.lastInput = this.clock;
       this.lastActivity = this.clock;
+      this.timedInput = now !== undefined;
       this.decoder.push(bytes);
       // A listener calling receive() again only adds bytes: the running loop decodes them in order.
       if (this.processing) return;
@@ -331,8 +361,38 @@ export class Session {
       if (item === undefined) return;
       if (item instanceof SpdyProtocolError) this.onDecodeError(item);
       else this.dispatch(item);
+      this.checkOutboundQueue();
     }
   }
+
+  /**
+   * Records a peer frame against one of the flood limits; past it, a session
+   * error. Returns true when the session failed (the caller stops there).
+   */
+  private flood(counter: RateCounter, code: string, what: string): boolean {
+    if (!this.timedInput || !counter.hit(this.clock)) return false;
+    this.fail(sessionError(code, `${what} per second exceeded its limit`, 0));
+    return true;
+  }
+
+  /**
+   * A peer that keeps making us queue control frames (PING echoes, RST_STREAM,
+   * WINDOW_UPDATE) but never reads them would grow our memory without bound.
+   */
+  private checkOutboundQueue(): void {
+    const max = this.opts.maxQueuedControlFrames;
+    if (max === 0 || this.failed || this.pingQueue.length + this.controlQueue.length <= max) return;
+    this.fail(
+      new SpdyProtocolError(`more than ${max} control frames queued: the peer does not read`, {
+        code: 'ERR_SPDY_OUTBOUND_QUEUE',
+        scope: 'session',
+        // Not a provable protocol violation by the peer: we are giving up, so INTERNAL_ERROR.
+        status: GoawayStatus.INTERNAL_ERROR,
+        streamId: 0,
+      }),
+    );
+  }
+
 
   private dispatch(frame: Frame): void {
     switch (frame.type) {
@@ -689,7 +749,19 @@ export class Session {
    */
   private inflate(frame: SynStreamFrame | SynReplyFrame | HeadersFrame, streamId: number): HeaderList | SpdyProtocolError | undefined {
     try {
-      return this.inflater.inflate(frame.headerBlock, streamId, frame.type);
+      const headers = this.inflater.inflate(frame.headerBlock, streamId, frame.type);
+      const max = this.opts.maxHeaderCount;
+      // The block was consumed (zlib stays in sync): a stream error, like a block over maxHeaderListSize.
+      if (max > 0 && headers.length > max) {
+        return new SpdyProtocolError(`${headers.length} headers in one block, more than ${max}`, {
+          code: 'ERR_SPDY_TOO_MANY_HEADERS',
+          scope: 'stream',
+          status: RstStatus.FRAME_TOO_LARGE,
+          streamId,
+          frameType: frame.type,
+        });
+      }
+      return headers;
     } catch (error) {
       const e =
         error instanceof SpdyProtocolError
@@ -719,11 +791,19 @@ export class Session {
       this.emit({ type: 'invalidControlFrameReceived', frame, error });
     }
     this.resetStream(streamId, wireStatus);
+    // A refusal is the MAX_CONCURRENT_STREAMS defence doing its work, not a peer error (the window may have raced our SETTINGS).
+    if (status !== RstStatus.REFUSED_STREAM) this.countInvalid();
   }
 
   /** A stream error without a control frame to blame (DATA, decoder errors). */
   private streamError(streamId: number, status: number): void {
     this.resetStream(streamId, statusForVersion(status, this.wire));
+    this.countInvalid();
+  }
+
+  /** §2.4.1 lets an endpoint close a session that keeps sending frames for invalid streams. */
+  private countInvalid(): void {
+    this.flood(this.invalidFrames, 'ERR_SPDY_INVALID_FRAME_FLOOD', 'frames for invalid streams');
   }
 
   // --- RST_STREAM, SETTINGS, PING, GOAWAY, WINDOW_UPDATE -------------------
@@ -732,7 +812,13 @@ export class Session {
     const stream = this.streams.get(frame.streamId);
     if (this.wants('controlFrameReceived')) this.emit({ type: 'controlFrameReceived', frame });
     // §2.4.2: never answer a RST_STREAM with a RST_STREAM; an unknown stream has nothing to close.
-    if (stream === undefined) return;
+    if (stream === undefined) {
+      // A stream that closed may race with the peer's reset; one that never existed is invalid.
+      if (!this.knownClosed(frame.streamId)) this.countInvalid();
+      return;
+    }
+    // CVE-2023-44487: opening streams and cancelling them at once costs the peer nothing and us a request each.
+    if (!stream.local && !stream.replyQueued && this.flood(this.rapidResets, 'ERR_SPDY_RAPID_RESET', 'streams opened and reset')) return;
     this.rememberReset(stream.id);
     if (!stream.silent) this.emit({ type: 'streamReset', streamId: stream.id, status: frame.status });
     // §3.3.2: a client cancelling a request stops every push associated with it.
@@ -741,6 +827,7 @@ export class Session {
   }
 
   private onSettings(frame: SettingsFrame): void {
+    if (this.flood(this.settingsFrames, 'ERR_SPDY_SETTINGS_FLOOD', 'SETTINGS frames')) return;
     const entries = settingsToApply(frame.entries, this.side);
     for (const entry of entries) {
       if (entry.id === SettingsId.MAX_CONCURRENT_STREAMS) {
@@ -781,6 +868,7 @@ export class Session {
     if (this.wants('controlFrameReceived')) this.emit({ type: 'controlFrameReceived', frame });
     const ours = (frame.id & 1) === (this.side === 'client' ? 1 : 0);
     if (!ours) {
+      if (this.flood(this.peerPings, 'ERR_SPDY_PING_FLOOD', 'PINGs')) return;
       // §2.6.5: echo at once, ahead of everything else.
       this.pingQueue.push({ type: 'PING', flags: 0, id: frame.id });
       return;
@@ -815,9 +903,14 @@ export class Session {
   }
 
   private onWindowUpdate(frame: WindowUpdateFrame): void {
-    if (this.wire === 2) return this.onUnknownWindowUpdate(frame);
+    if (this.wire === 2) {
+      if (this.idleWindowUpdate()) return;
+      return this.onUnknownWindowUpdate(frame);
+    }
     const delta = frame.deltaWindowSize;
     if (frame.streamId === 0) {
+      const releases = this.version === 3.1 && (this.dataQueue.size > 0 || this.sessionBlocked.length > 0);
+      if (!releases && this.idleWindowUpdate()) return;
       if (this.version !== 3.1) return; // SPDY/3 has no session window: nothing to update.
       const grown = growWindow(this.sessionSendWindow, delta);
       if (grown === undefined) {
@@ -829,6 +922,8 @@ export class Session {
       if (wasBlocked && grown > 0) this.unblockSession();
     } else {
       const stream = this.streams.get(frame.streamId);
+      // Updates that let us send something are paid for by the data they release; the others are the flood.
+      if (stream?.outbound.peek() === undefined && this.idleWindowUpdate()) return;
       if (stream === undefined || transition(stream.state, 'recv-window-update').kind !== 'next') {
         if (this.wants('controlFrameReceived')) this.emit({ type: 'controlFrameReceived', frame });
         return;
@@ -842,6 +937,15 @@ export class Session {
     }
     if (this.wants('controlFrameReceived')) this.emit({ type: 'controlFrameReceived', frame });
     this.emit({ type: 'windowUpdated', streamId: frame.streamId, delta });
+  }
+
+  /**
+   * A WINDOW_UPDATE that releases no pending stream data (session window,
+   * SPDY/2, a stream with nothing queued or no stream at all) counts towards
+   * the flood limit; true when the session failed.
+   */
+  private idleWindowUpdate(): boolean {
+    return this.flood(this.windowUpdates, 'ERR_SPDY_WINDOW_UPDATE_FLOOD', 'WINDOW_UPDATE frames releasing no data');
   }
 
   /**
@@ -2028,5 +2132,12 @@ function resolveOptions(o: SessionOptions): ResolvedOptions {
     idleTimeout: time('idleTimeout', o.idleTimeout),
     pingTimeout: time('pingTimeout', o.pingTimeout) ?? (keepAliveInterval !== undefined ? DEFAULT_PING_TIMEOUT : undefined),
     validateHttp: o.validateHttp !== false,
+    maxHeaderCount: int('maxHeaderCount', o.maxHeaderCount, DEFAULT_MAX_HEADER_COUNT, 0, 0xffffffff),
+    maxRapidResetsPerSecond: int('maxRapidResetsPerSecond', o.maxRapidResetsPerSecond, DEFAULT_MAX_RAPID_RESETS, 0, 0xffffffff),
+    maxPingsPerSecond: int('maxPingsPerSecond', o.maxPingsPerSecond, DEFAULT_MAX_PINGS, 0, 0xffffffff),
+    maxSettingsPerSecond: int('maxSettingsPerSecond', o.maxSettingsPerSecond, DEFAULT_MAX_SETTINGS, 0, 0xffffffff),
+    maxWindowUpdatesPerSecond: int('maxWindowUpdatesPerSecond', o.maxWindowUpdatesPerSecond, DEFAULT_MAX_WINDOW_UPDATES, 0, 0xffffffff),
+    maxInvalidFramesPerSecond: int('maxInvalidFramesPerSecond', o.maxInvalidFramesPerSecond, DEFAULT_MAX_INVALID_FRAMES, 0, 0xffffffff),
+    maxQueuedControlFrames: int('maxQueuedControlFrames', o.maxQueuedControlFrames, DEFAULT_MAX_QUEUED_CONTROL, 0, 0xffffffff),
   };
 }

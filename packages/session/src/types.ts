@@ -85,6 +85,34 @@ export interface SessionOptions {
   pingTimeout?: number;
   /** Client only: settings persisted from an earlier session with this origin, sent back with FLAG_SETTINGS_PERSISTED. */
   persistedSettings?: readonly SettingsEntry[];
+  /** Most headers (name/value pairs) accepted in one header block; more: RST_STREAM FRAME_TOO_LARGE. Default 256; 0 = no limit. */
+  maxHeaderCount?: number;
+  // Rate limits against floods (CVE-2023-44487 "rapid reset" and the cheap-frame floods of
+  // CVE-2019-9512/9515/9517). Each counts per session over one-second windows of the `now`
+  // passed to `receive()` (without `now` they stay inactive); past the limit the session ends
+  // with GOAWAY PROTOCOL_ERROR and a `sessionError`. 0 = no limit.
+  /** Streams the peer opens and then resets before we answered. Default 100 per second. */
+  maxRapidResetsPerSecond?: number;
+  /** PINGs the peer initiates (each needs an echo). Default 100 per second. */
+  maxPingsPerSecond?: number;
+  /** SETTINGS frames. Default 50 per second. */
+  maxSettingsPerSecond?: number;
+  /**
+   * WINDOW_UPDATE frames that release no pending data (for the session window, for streams with
+   * nothing queued, for unknown streams). Default 10000 per second.
+   */
+  maxWindowUpdatesPerSecond?: number;
+  /**
+   * Peer frames we must refuse with RST_STREAM (DATA or headers for streams that are not
+   * open, refused streams, ...) plus RST_STREAM for streams that never existed. Default 1000 per second.
+   */
+  maxInvalidFramesPerSecond?: number;
+  /**
+   * Control frames (PING echoes, RST_STREAM, WINDOW_UPDATE, replies) waiting to be written:
+   * past it the peer is not reading what it makes us send, and the session ends with GOAWAY
+   * INTERNAL_ERROR. Default 10000; 0 = no limit.
+   */
+  maxQueuedControlFrames?: number;
   /** Validate HTTP layering (required headers, connection-specific headers). Default true. */
   validateHttp?: boolean;
   /** Time of creation, in ms (any monotonic clock). Default 0. */

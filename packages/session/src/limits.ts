@@ -1,0 +1,28 @@
+/**
+ * Per-session counters against abusive peers (floods of cheap frames that
+ * each cost us work or output). Sans-I/O: time is the `now` the caller
+ * passes to `receive()`; without it no rate can be measured and rate limits
+ * stay inactive (the counts would otherwise pile up over the session's life).
+ */
+
+/** Counts events in fixed windows of `windowMs`; reports when more than `max` fall in one window. */
+export class RateCounter {
+  private windowStart = Number.NEGATIVE_INFINITY;
+  private count = 0;
+
+  /** `max` 0 disables the counter. */
+  constructor(
+    private readonly max: number,
+    private readonly windowMs = 1000,
+  ) {}
+
+  /** Records one event at `now`; true when it crosses the limit. */
+  hit(now: number): boolean {
+    if (this.max === 0) return false;
+    if (now - this.windowStart >= this.windowMs) {
+      this.windowStart = now;
+      this.count = 0;
+    }
+    return ++this.count > this.max;
+  }
+}
