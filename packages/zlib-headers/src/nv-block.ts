@@ -243,13 +243,15 @@ export function decodeBlock(buf: Uint8Array, end: number, version: WireVersion, 
     throw streamError(HeaderErrorCode.TRUNCATED, `the block announces ${count} pairs but has only ${end - pos} bytes left`, context);
   }
   const headers: HeaderList = [];
+  // For the string tables' 4-bytes-at-a-time comparisons.
+  const words = new DataView(buf.buffer, buf.byteOffset, end);
   const seen = count > LINEAR_SCAN_MAX ? new Set<string>() : undefined;
   for (let i = 0; i < count; i++) {
     if (end - pos < lengthSize) throw truncated(`the length of name ${i}`, context);
     const nameLength = wide ? readUint32(buf, pos) : readUint16(buf, pos);
     pos += lengthSize;
     if (nameLength > end - pos) throw truncated(`name ${i} (${nameLength} bytes)`, context);
-    const name = readName(buf, pos, pos + nameLength, context);
+    const name = readName(buf, words, pos, pos + nameLength, context);
     pos += nameLength;
     if (seen === undefined ? hasName(headers, name) : seen.has(name)) {
       throw streamError(HeaderErrorCode.DUPLICATE_NAME, `duplicate header name ${JSON.stringify(name)}`, context);
@@ -259,7 +261,7 @@ export function decodeBlock(buf: Uint8Array, end: number, version: WireVersion, 
     const valueLength = wide ? readUint32(buf, pos) : readUint16(buf, pos);
     pos += lengthSize;
     if (valueLength > end - pos) throw truncated(`the value of ${JSON.stringify(name)} (${valueLength} bytes)`, context);
-    readValues(buf, pos, pos + valueLength, name, headers, version, context);
+    readValues(buf, words, pos, pos + valueLength, name, headers, version, context);
     pos += valueLength;
   }
   if (pos !== end) {
@@ -287,21 +289,21 @@ function hasName(headers: HeaderList, name: string): boolean {
   return false;
 }
 
-function readName(buf: Uint8Array, start: number, end: number, context: BlockContext): string {
+function readName(buf: Uint8Array, words: DataView, start: number, end: number, context: BlockContext): string {
   if (start === end) throw streamError(HeaderErrorCode.EMPTY_NAME, 'a header name is empty', context);
   // A name equal to a cached one is valid: only valid names enter the table.
   const cacheable = end - start <= CACHED_MAX_LENGTH;
   const slot = cacheable ? slotOf(buf, start, end) : 0;
   if (cacheable) {
-    const hit = nameCache[slot];
-    if (hit !== undefined && sameBytes(hit, buf, start, end)) return hit;
+    const hit = nameTable.find(slot, buf, words, start, end);
+    if (hit !== undefined) return hit;
   }
   for (let i = start; i < end; i++) {
     const c = buf[i]!;
     if ((c >= 0x41 && c <= 0x5a) || c === 0) throw badName(buf, start, end, context);
   }
   const name = latin1(buf, start, end);
-  if (cacheable) nameCache[slot] = name;
+  if (cacheable) nameTable.store(slot, name, buf, start, end);
   return name;
 }
 
@@ -315,6 +317,7 @@ function badName(buf: Uint8Array, start: number, end: number, context: BlockCont
 /** Appends one pair per NUL-separated part of the value in `buf[start, end)`. */
 function readValues(
   buf: Uint8Array,
+  words: DataView,
   start: number,
   end: number,
   name: string,
@@ -330,8 +333,8 @@ function readValues(
   // The common case, a single value seen before, in one pass: a cached value
   // has no NUL, so bytes equal to one are a single part.
   if (end - start <= CACHED_MAX_LENGTH) {
-    const hit = valueCache[slotOf(buf, start, end)];
-    if (hit !== undefined && sameBytes(hit, buf, start, end)) {
+    const hit = valueTable.find(slotOf(buf, start, end), buf, words, start, end);
+    if (hit !== undefined) {
       headers.push([name, hit]);
       return;
     }
@@ -340,11 +343,11 @@ function readValues(
   for (let i = start; i < end; i++) {
     if (buf[i] !== 0) continue;
     if (i === partStart) throw emptyValuePart(name, context);
-    headers.push([name, valueString(buf, partStart, i)]);
+    headers.push([name, valueString(buf, words, partStart, i)]);
     partStart = i + 1;
   }
   if (partStart === end) throw emptyValuePart(name, context);
-  headers.push([name, valueString(buf, partStart, end)]);
+  headers.push([name, valueString(buf, words, partStart, end)]);
 }
 
 function emptyValuePart(name: string, context: BlockContext): SpdyProtocolError {
@@ -366,17 +369,52 @@ function latin1(buf: Uint8Array, start: number, end: number): string {
 // from block to block and across sessions. Two small direct-mapped tables
 // (names, values) of the strings made recently save creating them again and,
 // for names, checking them again. A lookup costs a hash of the length and
-// four sampled bytes plus one comparison pass over the bytes, which also
-// proves the bytes valid (a hit equals a string that passed the checks).
+// four sampled bytes plus one comparison pass over the bytes, 4 at a time
+// against a copy kept in the table, which also proves the bytes valid (a hit
+// equals a string that passed the checks).
 // Sampled bytes make collisions easy to provoke, but a collision only costs a
 // miss: every hit is verified byte for byte. The tables hold at most
-// CACHE_SIZE strings of at most CACHED_MAX_LENGTH chars each, for the whole
-// process, whatever the input.
+// CACHE_SIZE strings of at most CACHED_MAX_LENGTH chars each (and 128 KiB of
+// bytes), for the whole process, whatever the input.
 const CACHED_MAX_LENGTH = 128;
 const CACHE_BITS = 10;
 const CACHE_SIZE = 1 << CACHE_BITS;
-const nameCache: Array<string | undefined> = new Array<string | undefined>(CACHE_SIZE).fill(undefined);
-const valueCache: Array<string | undefined> = new Array<string | undefined>(CACHE_SIZE).fill(undefined);
+
+/** One direct-mapped table: slot i holds a string and, from i * CACHED_MAX_LENGTH, its bytes. */
+class StringTable {
+  readonly #strings: Array<string | undefined> = new Array<string | undefined>(CACHE_SIZE).fill(undefined);
+  #bytes: Uint8Array | undefined;
+  #words: DataView | undefined;
+
+  /** The string in `slot` if it equals `buf[start, end)` (read through `words` as well). */
+  find(slot: number, buf: Uint8Array, words: DataView, start: number, end: number): string | undefined {
+    const text = this.#strings[slot];
+    if (text === undefined || text.length !== end - start) return undefined;
+    const bytes = this.#bytes!;
+    const cached = this.#words!;
+    let at = slot * CACHED_MAX_LENGTH;
+    let i = start;
+    for (; i + 4 <= end; i += 4, at += 4) if (cached.getInt32(at) !== words.getInt32(i)) return undefined;
+    for (; i < end; i++, at++) if (bytes[at] !== buf[i]) return undefined;
+    return text;
+  }
+
+  /** Puts `text`, the latin1 string of `buf[start, end)` (at most CACHED_MAX_LENGTH bytes), in `slot`. */
+  store(slot: number, text: string, buf: Uint8Array, start: number, end: number): void {
+    if (this.#bytes === undefined) {
+      // Allocated on first use.
+      this.#bytes = new Uint8Array(CACHE_SIZE * CACHED_MAX_LENGTH);
+      this.#words = new DataView(this.#bytes.buffer);
+    }
+    const bytes = this.#bytes;
+    let at = slot * CACHED_MAX_LENGTH;
+    for (let i = start; i < end; i++) bytes[at++] = buf[i]!;
+    this.#strings[slot] = text;
+  }
+}
+
+const nameTable = new StringTable();
+const valueTable = new StringTable();
 
 /** The table slot of the non-empty `buf[start, end)`. */
 function slotOf(buf: Uint8Array, start: number, end: number): number {
@@ -387,18 +425,12 @@ function slotOf(buf: Uint8Array, start: number, end: number): number {
 }
 
 /** The latin1 string of one part of a value, `buf[start, end)` (non-empty, no NUL). */
-function valueString(buf: Uint8Array, start: number, end: number): string {
+function valueString(buf: Uint8Array, words: DataView, start: number, end: number): string {
   if (end - start > CACHED_MAX_LENGTH) return latin1(buf, start, end);
   const slot = slotOf(buf, start, end);
-  const hit = valueCache[slot];
-  if (hit !== undefined && sameBytes(hit, buf, start, end)) return hit;
-  const text = String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
-  valueCache[slot] = text;
+  const hit = valueTable.find(slot, buf, words, start, end);
+  if (hit !== undefined) return hit;
+  const text = latin1(buf, start, end);
+  valueTable.store(slot, text, buf, start, end);
   return text;
-}
-
-function sameBytes(text: string, buf: Uint8Array, start: number, end: number): boolean {
-  if (text.length !== end - start) return false;
-  for (let i = start; i < end; i++) if (text.charCodeAt(i - start) !== buf[i]) return false;
-  return true;
 }
