@@ -1,0 +1,146 @@
+/**
+ * The session's abuse limits through a real server: a flooding client gets
+ * GOAWAY with the right status and is disconnected, a client under the limit
+ * is unaffected, and other clients are still served afterwards.
+ */
+import { encodeFrame, FrameDecoder, GoawayStatus, RstStatus, type Frame, type SpdyProtocolError } from '@spdy/frames';
+import { HeaderDeflater } from '@spdy/zlib-headers';
+import { connect, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type SpdyServer } from '../src/index.js';
+import { close, listen, testHandler } from './support/app.js';
+import { TestClient } from './support/client.js';
+
+interface RawPeer {
+  socket: Socket;
+  frames: Frame[];
+  closed: Promise<void>;
+  /** Resolves once `test` holds for the frames received (checked on every chunk; rejects if the socket closes first). */
+  until(test: (frames: Frame[]) => boolean): Promise<void>;
+}
+
+async function rawConnect(port: number): Promise<RawPeer> {
+  const socket = connect({ host: '127.0.0.1', port });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  const decoder = new FrameDecoder({ version: 3 });
+  const frames: Frame[] = [];
+  socket.on('data', (chunk: Buffer) => {
+    decoder.push(chunk);
+    for (let item = decoder.next(); item !== undefined; item = decoder.next()) if (!(item instanceof Error)) frames.push(item);
+  });
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const until = (test: (frames: Frame[]) => boolean): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (test(frames)) return resolve();
+      const check = (): void => {
+        if (!test(frames)) return;
+        socket.off('data', check);
+        resolve();
+      };
+      socket.on('data', check);
+      void closed.then(() => (test(frames) ? resolve() : reject(new Error('closed before the condition held'))));
+    });
+  return { socket, frames, closed, until };
+}
+
+const GET = { ':method': 'GET', ':path': '/hello', ':version': 'HTTP/1.1', ':host': 'x', ':scheme': 'http' };
+
+function synStream(deflater: HeaderDeflater, streamId: number, headers: Record<string, string> = GET): Buffer {
+  return Buffer.from(
+    encodeFrame({ type: 'SYN_STREAM', flags: 1, streamId, associatedStreamId: 0, priority: 0, slot: 0, headerBlock: deflater.deflate(headers) }, 3),
+  );
+}
+
+function frames(list: Frame[]): Buffer {
+  return Buffer.concat(list.map((f) => encodeFrame(f, 3)));
+}
+
+function pings(from: number, n: number): Buffer {
+  return frames(Array.from({ length: n }, (_, i): Frame => ({ type: 'PING', flags: 0, id: from + 2 * i })));
+}
+
+let server: SpdyServer;
+let port: number;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  server = createServer({ plain: { version: 3 } }, testHandler);
+  server.on('sessionError', (error: SpdyProtocolError) => errors.push(error.code));
+  port = await listen(server);
+});
+afterAll(() => close(server));
+
+async function stillServing(): Promise<void> {
+  const client = await TestClient.connect(port, 3);
+  const res = await client.request('/hello');
+  expect(res.body.toString()).toBe('hello GET 3');
+  client.close();
+}
+
+async function expectFloodEnds(peer: RawPeer, code: string): Promise<void> {
+  await peer.closed;
+  expect(peer.frames.find((f) => f.type === 'GOAWAY')).toMatchObject({ status: GoawayStatus.PROTOCOL_ERROR });
+  expect(errors).toContain(code);
+  await stillServing();
+}
+
+describe('abuse limits through the server', () => {
+  it('a few PINGs are echoed and the session keeps serving', async () => {
+    const peer = await rawConnect(port);
+    peer.socket.write(pings(1, 50));
+    await peer.until((f) => f.filter((x) => x.type === 'PING').length === 50);
+    peer.socket.write(synStream(new HeaderDeflater(3), 1));
+    await peer.until((f) => f.some((x) => x.type === 'SYN_REPLY'));
+    expect(peer.frames.some((f) => f.type === 'GOAWAY')).toBe(false);
+    peer.socket.destroy();
+  });
+
+  it('a PING flood ends the session with GOAWAY PROTOCOL_ERROR', async () => {
+    const peer = await rawConnect(port);
+    peer.socket.write(pings(1, 2000));
+    await expectFloodEnds(peer, 'ERR_SPDY_PING_FLOOD');
+  });
+
+  it('rapid reset (open and cancel at once) ends the session', async () => {
+    const peer = await rawConnect(port);
+    const deflater = new HeaderDeflater(3, { level: 0 });
+    const out: Buffer[] = [];
+    for (let i = 0, id = 1; i < 1000; i++, id += 2) {
+      out.push(synStream(deflater, id), frames([{ type: 'RST_STREAM', flags: 0, streamId: id, status: RstStatus.CANCEL }]));
+    }
+    peer.socket.write(Buffer.concat(out));
+    await expectFloodEnds(peer, 'ERR_SPDY_RAPID_RESET');
+  });
+
+  it('a SETTINGS flood ends the session', async () => {
+    const peer = await rawConnect(port);
+    const settings: Frame = { type: 'SETTINGS', flags: 0, entries: [{ id: 4, flags: 0, value: 100 }] };
+    peer.socket.write(frames(Array.from({ length: 1000 }, () => settings)));
+    await expectFloodEnds(peer, 'ERR_SPDY_SETTINGS_FLOOD');
+  });
+
+  it('DATA for invalid streams, by the thousand, ends the session', async () => {
+    const peer = await rawConnect(port);
+    const data = new Uint8Array(1);
+    // A control frame first: the server tells SPDY from HTTP/1.1 by the first byte.
+    peer.socket.write(pings(1, 1));
+    peer.socket.write(frames(Array.from({ length: 5000 }, (_, i): Frame => ({ type: 'DATA', flags: 0, streamId: 1001 + 2 * i, data }))));
+    await expectFloodEnds(peer, 'ERR_SPDY_INVALID_FRAME_FLOOD');
+  });
+
+  it('a request with too many headers is refused; the connection keeps serving', async () => {
+    const peer = await rawConnect(port);
+    const deflater = new HeaderDeflater(3);
+    const many: Record<string, string> = { ...GET };
+    for (let i = 0; i < 300; i++) many[`x-h${i}`] = 'v';
+    peer.socket.write(Buffer.concat([synStream(deflater, 1, many), synStream(deflater, 3)]));
+    await peer.until((f) => f.some((x) => x.type === 'SYN_REPLY'));
+    expect(peer.frames.find((f) => f.type === 'RST_STREAM')).toMatchObject({ streamId: 1, status: RstStatus.FRAME_TOO_LARGE });
+    expect(peer.frames.find((f) => f.type === 'SYN_REPLY')).toMatchObject({ streamId: 3 });
+    peer.socket.destroy();
+  });
+});
