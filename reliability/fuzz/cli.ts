@@ -1,6 +1,6 @@
 /** The command line behind run.ts (see there). */
 import { parseArgs } from 'node:util';
-import { type FuzzStats, fuzz } from './engine.js';
+import { type FuzzStats, distill, fuzz } from './engine.js';
 import { TARGETS, targetNamed } from './targets.js';
 
 const { values } = parseArgs({
@@ -9,11 +9,21 @@ const { values } = parseArgs({
     target: { type: 'string', default: 'all' },
     seed: { type: 'string' },
     'save-corpus': { type: 'boolean', default: false },
+    distill: { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
 if (!(seconds > 0)) throw new Error('--seconds takes a positive number');
 const targets = values.target === 'all' ? TARGETS : values.target!.split(',').map(targetNamed);
+
+if (values.distill) {
+  // Shrink the saved corpus to the files that add coverage, then stop.
+  for (const target of targets) {
+    const [kept, removed] = distill(target);
+    console.log(`${target.name}: kept ${kept} found inputs, removed ${removed}`);
+  }
+  process.exit(0);
+}
 
 const rows: FuzzStats[] = [];
 for (const target of targets) {

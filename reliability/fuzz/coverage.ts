@@ -43,6 +43,8 @@ export class Coverage {
   private readonly features = new Set<string>();
   /** Every block seen executed so far. */
   private readonly blocks = new Set<string>();
+  /** Blocks the last collect() saw for the first time. */
+  newBlocks = 0;
 
   constructor() {
     if (profiler === undefined) {
@@ -74,6 +76,7 @@ export class Coverage {
   collect(): number {
     const { result } = this.post('Profiler.takePreciseCoverage') as { result: ScriptCoverage[] };
     let fresh = 0;
+    this.newBlocks = 0;
     for (const script of result) {
       let key = scriptKeys.get(script.scriptId);
       if (key === undefined) {
@@ -89,7 +92,10 @@ export class Coverage {
           const feature = `${block}#${bucket(range.count)}`;
           if (this.features.has(feature)) continue;
           this.features.add(feature);
-          this.blocks.add(block);
+          if (!this.blocks.has(block)) {
+            this.blocks.add(block);
+            this.newBlocks++;
+          }
           fresh++;
         }
       }

@@ -3,6 +3,8 @@
  * keep each child that reaches a new coverage feature. A broken invariant is a
  * crash: it is minimized and saved under corpus/crashes/<target>/.
  */
+import { rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Coverage } from './coverage.js';
 import { type CorpusFile, corpusDir, crashDir, readCorpus, writeCorpusFile } from './corpus.js';
 import { INPUT_HEADER_SIZE, joinInput, splitInput } from './input.js';
@@ -16,7 +18,7 @@ export interface FuzzOptions {
   /** Stops after this many executions too (CI runs are bounded by both). */
   readonly maxExecutions?: number;
   readonly seed?: number;
-  /** Write inputs that reached new coverage into corpus/<target>/. */
+  /** Write inputs that reached new coverage into corpus/<target>/ (small ones only: see SAVED_INPUT_LIMIT). */
   readonly saveCorpus?: boolean;
   /** Write minimized crashes into corpus/crashes/<target>/ (default true). */
   readonly saveCrashes?: boolean;
@@ -39,6 +41,9 @@ export interface FuzzStats {
   readonly features: number;
   readonly crashes: readonly Crash[];
 }
+
+/** Inputs kept in the repo's corpus stay small: large ones are mostly floods that small ones already cover. */
+const SAVED_INPUT_LIMIT = 512;
 
 /** Runs one input; returns the violation, if any. Any other exception is a harness bug and propagates. */
 export function runOne(target: Target, input: Uint8Array): InvariantViolation | undefined {
@@ -137,7 +142,7 @@ export function fuzz(target: Target, options: FuzzOptions): FuzzStats {
     if (violation !== undefined) record(child, violation);
     else if (fresh > 0) {
       corpus.push(child);
-      if (options.saveCorpus) writeCorpusFile(corpusDir(target.name), 'cov-', child);
+      if (options.saveCorpus && child.length <= SAVED_INPUT_LIMIT) writeCorpusFile(corpusDir(target.name), 'cov-', child);
     }
   }
   const stats: FuzzStats = {
@@ -151,4 +156,31 @@ export function fuzz(target: Target, options: FuzzOptions): FuzzStats {
     crashes,
   };
   return stats;
+}
+
+/**
+ * Corpus distillation, for what is kept in the repo: replays the `cov-*` files
+ * smallest first and keeps only those that still reach a block (hit counts
+ * aside) that the seeds and the smaller files did not; deletes the rest.
+ * Returns [kept, removed].
+ */
+export function distill(target: Target): [number, number] {
+  const coverage = new Coverage();
+  const files = readCorpus(corpusDir(target.name));
+  const isFound = (f: CorpusFile) => basename(f.path).startsWith('cov-');
+  for (const seed of files.filter((f) => !isFound(f))) {
+    coverage.reset();
+    runOne(target, seed.bytes);
+    coverage.collect();
+  }
+  let kept = 0;
+  let removed = 0;
+  for (const file of files.filter(isFound).sort((a, b) => a.bytes.length - b.bytes.length)) {
+    coverage.reset();
+    runOne(target, file.bytes);
+    coverage.collect();
+    if (coverage.newBlocks > 0) kept++;
+    else (rmSync(file.path), removed++);
+  }
+  return [kept, removed];
 }

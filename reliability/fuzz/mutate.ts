@@ -281,7 +281,7 @@ export function mutate(target: Target, input: Uint8Array, other: Uint8Array, rng
   const version = target.wireVersion(config);
   let next: Uint8Array | undefined;
   const choice = rng.below(16);
-  if (choice === 0) return joinInput(rng.chance(2) ? config ^ (1 << rng.below(6)) : rng.below(64), schedule, payload);
+  if (choice === 0) return joinInput(rng.chance(2) ? config ^ (1 << rng.below(7)) : rng.below(128), schedule, payload);
   if (choice === 1) return joinInput(config, rng.below(256), payload);
   if (target.payloadKind === 'blocks') {
     if (choice < 7) next = blockStreamMutation(payload, version, rng);

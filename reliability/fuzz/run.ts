@@ -1,5 +1,5 @@
 /**
- * `pnpm fuzz [--seconds N] [--target name|all] [--seed N] [--save-corpus]`:
+ * `pnpm fuzz [--seconds N] [--target name|all] [--seed N] [--save-corpus] [--distill]`:
  * fuzzes each target for N seconds (default 60) and prints its figures.
  * Exits 1 when an invariant broke; the minimized inputs are in corpus/crashes/.
  *

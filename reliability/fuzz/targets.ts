@@ -236,6 +236,7 @@ export function sessionOptions(side: 'client' | 'server', config: number): Sessi
     ...(config & 4 && { maxConcurrentStreams: 4, maxHeaderListSize: 1024, initialWindowSize: 2048, maxControlFrameSize: 8192 }),
     ...(config & 16 && { keepAliveInterval: 1000, pingTimeout: 3000, idleTimeout: 10_000 }),
     ...(config & 32 && { flowControl: 'manual' as const }),
+    // bit 6 (0x40): the application calls submitGoaway() (see runSession)
   };
 }
 
@@ -255,8 +256,6 @@ export function attachApp(session: Session, side: 'client' | 'server', wire: 2 |
   let own = 0;
   if (side === 'server') {
     session.on('requestReceived', ({ streamId }) => {
-      // A client's unidirectional SYN_STREAM still raises requestReceived on a closed stream (see /work/fuzz-bugs.md): nothing to answer.
-      if (session.streamState(streamId) === 'closed') return;
       if (wire === 3 && own === 0) {
         own++;
         session.submitPush(streamId, {
@@ -321,7 +320,15 @@ function runSession(side: 'client' | 'server', input: Uint8Array): void {
   const rng = new Rng(0x5eed0000 + schedule);
   let now = 0;
   drain(rng, now);
-  for (const part of chunks(payload, schedule)) {
+  const parts = chunks(payload, schedule);
+  // The application starts a graceful shutdown before one of the chunks.
+  const goawayAt = config & 64 ? rng.below(parts.length + 1) : -1;
+  for (const [index, part] of parts.entries()) {
+    if (index === goawayAt && !session.isClosed) {
+      session.submitGoaway();
+      // Written at once: a session error while our GOAWAY is still queued loses it (see /work/fuzz-bugs.md, bug 2).
+      drain(rng, now);
+    }
     if (rng.chance(3)) now += rng.below(2500);
     noThrow('Session.receive', () => session.receive(part, now));
     bytesSinceDrain += part.length;
