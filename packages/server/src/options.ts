@@ -52,6 +52,11 @@ export interface ServerOptions {
   http1?: HttpServerOptions;
   /** A plain TCP connection must send its first byte within this many ms. Default 30000. */
   firstByteTimeout?: number;
+  /**
+   * TLS: a handshake not complete within this many ms closes the connection.
+   * Default 10000; 0 = never. (`tls.handshakeTimeout`, node:tls's own, wins when given.)
+   */
+  handshakeTimeout?: number;
 }
 
 /** The options after defaults, as the server uses them. */
@@ -69,6 +74,7 @@ export interface ResolvedOptions {
   readonly session: SessionPassthrough;
   readonly http1: HttpServerOptions;
   readonly firstByteTimeout: number;
+  readonly handshakeTimeout: number;
 }
 
 /** ALPN protocols offered by default, most preferred first. */
@@ -82,6 +88,7 @@ export const DEFAULTS = {
   maxSessions: 10_000,
   highWaterMark: 65536,
   firstByteTimeout: 30_000,
+  handshakeTimeout: 10_000,
 } as const;
 
 function nonNegativeInteger(name: string, value: number | undefined, fallback: number): number {
@@ -113,6 +120,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     session: options.session ?? {},
     http1: options.http1 ?? {},
     firstByteTimeout: nonNegativeInteger('firstByteTimeout', options.firstByteTimeout, DEFAULTS.firstByteTimeout),
+    handshakeTimeout: nonNegativeInteger('handshakeTimeout', options.handshakeTimeout, DEFAULTS.handshakeTimeout),
   };
   if (resolved.highWaterMark === 0) throw new RangeError('highWaterMark must be at least 1');
   return resolved;

@@ -65,8 +65,10 @@ export class SpdyServer extends EventEmitter<SpdyServerEvents> implements Connec
     const tls = this.options.tls;
     if (tls !== undefined) {
       const { protocols: _protocols, ...tlsOptions } = tls;
-      const server = createTlsServer({ ...tlsOptions, ALPNProtocols: [...this.options.protocols], allowHalfOpen: true });
+      const server = createTlsServer({ handshakeTimeout: this.options.handshakeTimeout, ...tlsOptions, ALPNProtocols: [...this.options.protocols], allowHalfOpen: true });
       server.on('secureConnection', (socket: TLSSocket) => this.onSecureConnection(socket));
+      // node:tls reports a failed or timed-out handshake here but leaves a timed-out socket open (Node 20): close it.
+      server.on('tlsClientError', (_error: Error, socket: TLSSocket) => socket.destroy());
       this.netServer = server;
     } else {
       const server = createNetServer({ allowHalfOpen: true });
