@@ -144,3 +144,21 @@ describe('abuse limits through the server', () => {
     peer.socket.destroy();
   });
 });
+
+describe('idle and silent clients', () => {
+  it('a silent TCP connection (firstByteTimeout) and an idle session (idleTimeout) are closed; others are served', async () => {
+    const quick = createServer({ plain: { version: 3 }, firstByteTimeout: 50, idleTimeout: 50 }, testHandler);
+    const quickPort = await listen(quick);
+    const silent = await rawConnect(quickPort);
+    const idle = await rawConnect(quickPort);
+    idle.socket.write(pings(1, 1));
+    await Promise.all([silent.closed, idle.closed]);
+    expect(silent.frames).toHaveLength(0);
+    // The idle session was told why: GOAWAY OK.
+    expect(idle.frames.find((f) => f.type === 'GOAWAY')).toMatchObject({ status: GoawayStatus.OK });
+    const client = await TestClient.connect(quickPort, 3);
+    expect((await client.request('/hello')).body.toString()).toBe('hello GET 3');
+    client.close();
+    await close(quick);
+  });
+});
