@@ -1,6 +1,6 @@
 /**
- * Bugs the fuzzer found in the packages, as failing tests until they are
- * fixed (see /work/fuzz-bugs.md). Not committed while they fail.
+ * Bugs the fuzzer found in the packages, kept as regression tests once fixed.
+ * (Open ones live in fuzz-bugs-open.test.ts, uncommitted while they fail.)
  */
 import { Flag } from '@spdy/frames';
 import { Session } from '@spdy/session';
