@@ -9,6 +9,7 @@
 
 import { createServer, type SpdyServer } from '@spdy/server';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ServerRequest, ServerResponse } from '@spdy/server';
 
 export interface Sample {
@@ -27,6 +28,8 @@ export interface Sample {
   resources: Record<string, number>;
   /** Listeners on the servers and their net servers, summed over event names. */
   listeners: number;
+  /** Longest event-loop stall of the server process so far, in ms (a stalled server looks like hung requests). */
+  maxLoopDelayMs: number;
   counters: Counters;
 }
 
@@ -112,6 +115,8 @@ function handler(req: ServerRequest, res: ServerResponse): void {
 }
 
 const servers: SpdyServer[] = [];
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
 
 async function start(): Promise<Record<string, number>> {
   const ports: Record<string, number> = {};
@@ -161,6 +166,7 @@ function sample(): Sample {
     streams,
     resources,
     listeners,
+    maxLoopDelayMs: Math.round(loopDelay.max / 1e6),
     counters: { ...counters },
   };
 }

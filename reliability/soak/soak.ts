@@ -28,6 +28,7 @@
 import { connect, type ClientSession } from '@spdy/client';
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -136,7 +137,7 @@ async function oneRequest(session: ClientSession): Promise<void> {
   // Nothing here may hang; one that takes this long is reported (and fails the verdict).
   const watchdog = setTimeout(() => {
     stats.hung += 1;
-    console.error(`soak: a request (roll ${roll.toFixed(2)}) has not finished after ${HUNG_MS} ms`);
+    console.error(`soak: t=${((Date.now() - startedAt) / 1000).toFixed(0)}s a request (roll ${roll.toFixed(2)}) has not finished after ${HUNG_MS} ms`);
   }, HUNG_MS);
   try {
     await requestOfKind(session, roll);
@@ -190,6 +191,10 @@ async function requestOfKind(session: ClientSession, roll: number): Promise<void
 }
 
 let ports: Record<string, number> = {};
+const startedAt = Date.now();
+/** Stalls of this (load) process: a stalled load process also looks like hung requests. */
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
 const VERSIONS = ['2', '3', '3.1'] as const;
 
 async function worker(index: number, deadline: number): Promise<void> {
@@ -272,7 +277,7 @@ async function main(): Promise<void> {
   ports = ready.ports;
   const total = minutes * 60_000;
   const warmup = Math.min(60_000, total / 10);
-  const started = Date.now();
+  const started = startedAt;
   console.log(`soak: ${minutes} min, ${connections} connections, max ${maxRequests} requests, servers on 127.0.0.1 ports ${JSON.stringify(ports)}`);
 
   const start = await sample();
@@ -334,6 +339,7 @@ async function main(): Promise<void> {
     const heaps = underLoad.map((s) => s.heapUsed);
     console.log(`SOAK heap under load: min=${mib(Math.min(...heaps))}MiB max=${mib(Math.max(...heaps))}MiB samples=${underLoad.length}`);
   }
+  console.log(`SOAK longest event-loop stall: server ${after.maxLoopDelayMs} ms, load ${Math.round(loopDelay.max / 1e6)} ms`);
   for (const [what, ok] of checks) console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}`);
   const flat = checks.every(([, ok]) => ok);
   console.log(`SOAK verdict: ${flat ? 'FLAT' : 'NOT FLAT'}`);
