@@ -4,6 +4,8 @@ import { type FuzzStats, distill, fuzz } from './engine.js';
 import { TARGETS, targetNamed } from './targets.js';
 
 const { values } = parseArgs({
+  // `pnpm fuzz -- --seconds 5` passes the `--` along: skip it.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     seconds: { type: 'string', default: '60' },
     target: { type: 'string', default: 'all' },
