@@ -207,3 +207,16 @@ describe('rates need a clock', () => {
 function encodeSettings(peer: Peer, frame: { type: 'SETTINGS'; flags: number; entries: { id: number; flags: number; value: number }[] }): Uint8Array {
   return encodeFrame(frame, peer.wire);
 }
+
+describe('options', () => {
+  it('0 disables a limit; negative or fractional values are refused', () => {
+    const peer = server(3.1, { maxPingsPerSecond: 0 });
+    for (let i = 0; i < 1000; i++) peer.ping(2 * i + 1);
+    expect(peer.read().filter((f) => f.type === 'PING')).toHaveLength(1000);
+    expect(errorCode(peer)).toBeUndefined();
+    for (const name of ['maxHeaderCount', 'maxRapidResetsPerSecond', 'maxPingsPerSecond', 'maxSettingsPerSecond', 'maxWindowUpdatesPerSecond', 'maxInvalidFramesPerSecond', 'maxQueuedControlFrames']) {
+      expect(() => new Peer({ side: 'server', version: 3, [name]: -1 }), name).toThrow(RangeError);
+      expect(() => new Peer({ side: 'server', version: 3, [name]: 1.5 }), name).toThrow(RangeError);
+    }
+  });
+});
