@@ -22,8 +22,8 @@ export interface HeaderDeflaterOptions {
    *   dictionary's id). What a client should send: compressing request
    *   headers together with attacker-chosen data leaks secrets (CRIME).
    * - 1: this package's single-pass compressor (fixed Huffman codes, no
-   *   trees to build per block): about twice the round trips per second of
-   *   level 9, blocks 5–10% larger.
+   *   trees to build per block): about three times the round trips per
+   *   second of level 9, blocks 5–10% larger.
    * - 2–9: zlib's levels (pako); 9 gives the smallest blocks.
    *
    * See {@link defaultCompressionLevel}.
@@ -59,7 +59,7 @@ export function defaultCompressionLevel(role: 'client' | 'server'): number {
  * 1, the single-pass compressor: a server spends its header-compression CPU
  * on every response, and level 9 saves only a few bytes per block over it
  * (measured on varied request and response blocks: 21.3% vs 22.4% of the
- * uncompressed size) at about twice the cost.
+ * uncompressed size) at about three times the cost.
  */
 export const DEFAULT_COMPRESSION_LEVEL = 1;
 
