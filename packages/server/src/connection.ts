@@ -56,6 +56,8 @@ export class SpdyConnection implements StreamHost {
   private flushScheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private timerDeadline: number | undefined;
+  /** Drops a closed session's socket whose peer stopped reading its last frames. */
+  private stuckTimer: NodeJS.Timeout | undefined;
   private ended = false;
   private released = false;
 
@@ -142,10 +144,15 @@ export class SpdyConnection implements StreamHost {
       if (bytes === undefined) break;
       if (!this.socket.write(bytes)) this.writeBlocked = true;
     }
-    if (this.session.isClosed && !this.writeBlocked && !this.session.wantWrite()) {
-      this.socket.end();
-      this.release();
-      return;
+    if (this.session.isClosed) {
+      if (!this.writeBlocked && !this.session.wantWrite()) {
+        this.socket.end();
+        this.release();
+        return;
+      }
+      // The session is over (often failed on an abusive peer) but its last frames are stuck behind a
+      // peer that does not read: without this, that peer would hold the socket and its buffers forever.
+      this.stuckTimer ??= setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
     }
     this.armTimer(now);
   }
@@ -180,6 +187,7 @@ export class SpdyConnection implements StreamHost {
     this.released = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.stuckTimer !== undefined) clearTimeout(this.stuckTimer);
     if (!this.session.isClosed) this.session.receiveEnd(clock());
     for (const { req, res } of this.streams.values()) {
       req.stopTimeout();

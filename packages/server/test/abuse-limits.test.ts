@@ -162,3 +162,27 @@ describe('idle and silent clients', () => {
     await close(quick);
   });
 });
+
+describe('a client that floods and never reads', () => {
+  it('control frames queued past the limit end the session, and its socket is dropped', { timeout: 30_000 }, async () => {
+    const flooded = createServer({ plain: { version: 3 }, session: { maxPingsPerSecond: 0, maxQueuedControlFrames: 1000 } }, testHandler);
+    const codes: string[] = [];
+    flooded.on('sessionError', (error: SpdyProtocolError) => codes.push(error.code));
+    const serverSide = new Promise<void>((resolve) => flooded.once('session', (c) => c.socket.once('close', () => resolve())));
+    const floodedPort = await listen(flooded);
+    const peer = await rawConnect(floodedPort);
+    peer.socket.pause();
+    // 1 MiB of PINGs at a time until the session gives up: the echoes fill the socket buffers, then the queue.
+    const chunk = pings(1, 87_000);
+    for (let i = 0; i < 256 && codes.length === 0; i++) {
+      if (!peer.socket.write(chunk)) await new Promise((resolve) => peer.socket.once('drain', resolve));
+    }
+    expect(codes).toEqual(['ERR_SPDY_OUTBOUND_QUEUE']);
+    await serverSide;
+    peer.socket.destroy();
+    const client = await TestClient.connect(floodedPort, 3);
+    expect((await client.request('/hello')).body.toString()).toBe('hello GET 3');
+    client.close();
+    await close(flooded);
+  });
+});
