@@ -110,7 +110,8 @@ export interface SessionOptions {
   /**
    * Control frames (PING echoes, RST_STREAM, WINDOW_UPDATE, replies) waiting to be written:
    * past it the peer is not reading what it makes us send, and the session ends with GOAWAY
-   * INTERNAL_ERROR. Default 10000; 0 = no limit.
+   * INTERNAL_ERROR. Checked after each received frame, so it must exceed what one `receive()` call
+   * can queue (a 64 KiB read holds at most about 5500 PINGs). Default 10000; 0 = no limit.
    */
   maxQueuedControlFrames?: number;
   /** Validate HTTP layering (required headers, connection-specific headers). Default true. */
