@@ -1110,10 +1110,10 @@ export class Session {
     if (this.failed || this.closed) return;
     this.failed = true;
     this.dropQueuedOutput('session error');
-    if (!this.goawaySent) {
-      this.goawaySent = true;
-      this.controlQueue.push({ frame: { type: 'GOAWAY', flags: 0, lastGoodStreamId: this.lastAcceptedPeerStreamId, status: error.status } });
-    }
+    // §2.4.1: a session error is answered with GOAWAY and its status, even after a graceful
+    // submitGoaway(): that GOAWAY may not have left yet, and was just dropped with the rest.
+    this.goawaySent = true;
+    this.controlQueue.push({ frame: { type: 'GOAWAY', flags: 0, lastGoodStreamId: this.lastAcceptedPeerStreamId, status: error.status } });
     this.emit({ type: 'sessionError', error });
     this.closeAllStreams(RstStatus.CANCEL);
     this.finish('error');
