@@ -1,35 +1,12 @@
-import { encodeFrame, FrameDecoder, RstStatus, type Frame } from '@spdy/frames';
+import { encodeFrame, RstStatus } from '@spdy/frames';
 import { HeaderDeflater } from '@spdy/zlib-headers';
-import { connect, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type SpdyServer } from '../src/index.js';
 import { BLOCK, close, listen, testHandler } from './support/app.js';
 import { TestClient } from './support/client.js';
+import { rawConnect } from './support/raw-peer.js';
 
-/** A raw TCP peer: writes any bytes, collects the server's frames (SPDY/3 wire). */
-interface RawPeer {
-  socket: Socket;
-  frames: Frame[];
-  closed: Promise<void>;
-}
-
-async function rawConnect(port: number): Promise<RawPeer> {
-  const socket = connect({ host: '127.0.0.1', port });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  const decoder = new FrameDecoder({ version: 3 });
-  const frames: Frame[] = [];
-  socket.on('data', (chunk: Buffer) => {
-    decoder.push(chunk);
-    for (let item = decoder.next(); item !== undefined; item = decoder.next()) if (!(item instanceof Error)) frames.push(item);
-  });
-  socket.on('error', () => {});
-  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  return { socket, frames, closed };
-}
 
 function synStream(deflater: HeaderDeflater, streamId: number, headers: Record<string, string>, fin = true): Uint8Array {
   return encodeFrame(
