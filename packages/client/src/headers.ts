@@ -66,6 +66,7 @@ export function buildRequestHeaders(url: URL, method: string, headers: RequestHe
     [':host', url.host],
     [':scheme', url.protocol.slice(0, -1)],
   ];
+  if (headers === undefined) return list;
   for (const pair of headerPairs(headers)) {
     if (!pair[0].startsWith(':') && !isConnectionHeader(pair[0])) list.push(pair);
   }

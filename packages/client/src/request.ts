@@ -98,7 +98,8 @@ export class ClientRequest extends Writable implements StreamSink {
   private assembler: ResponseAssembler;
   private resolveResponse!: (response: SpdyResponse) => void;
   private rejectResponse!: (error: unknown) => void;
-  private readonly onAbort = (): void => this.abort();
+  /** The signal's listener; only a request with a signal needs one. */
+  private readonly onAbort: (() => void) | undefined;
 
   constructor(url: string | URL, options: RequestOptions = {}) {
     // Not destroyed when the body is written: the stream lives until the response ends, and destroy() means cancel.
@@ -116,10 +117,11 @@ export class ClientRequest extends Writable implements StreamSink {
     this.response.catch(noop);
     this.assembler = this.newAssembler();
     this.signal = options.signal;
-    if (this.signal?.aborted) {
-      queueMicrotask(this.onAbort);
-    } else {
-      this.signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (this.signal !== undefined) {
+      const onAbort = (): void => this.abort();
+      this.onAbort = onAbort;
+      if (this.signal.aborted) queueMicrotask(onAbort);
+      else this.signal.addEventListener('abort', onAbort, { once: true });
     }
     if (options.body !== undefined) {
       this.wholeBody = typeof options.body === 'string' ? Buffer.from(options.body) : Buffer.from(options.body.buffer, options.body.byteOffset, options.body.byteLength);
@@ -289,7 +291,8 @@ export class ClientRequest extends Writable implements StreamSink {
     const session = this.session as ClientSession;
     const hasBody = !(this.ended && this.queue.length === 0);
     try {
-      this.streamId = session.submit(this, this.rawHeaders, this.priority, hasBody ? this.provide : undefined);
+      // A request without a body (most GETs) needs no data provider.
+      this.streamId = session.submit(this, this.rawHeaders, this.priority, hasBody ? (maxLength) => this.provide(maxLength) : undefined);
     } catch (error) {
       this.fail(error);
       return;
@@ -303,7 +306,7 @@ export class ClientRequest extends Writable implements StreamSink {
   }
 
   /** The stream's data provider: hands queued body bytes to the session. */
-  private readonly provide = (maxLength: number): DataProviderResult => {
+  private provide(maxLength: number): DataProviderResult {
     if (this.queue.length === 0) {
       if (!this.ended) return 'deferred';
       this.release();
@@ -314,7 +317,7 @@ export class ClientRequest extends Writable implements StreamSink {
     const end = this.ended && this.queue.length === 0;
     if (this.queue.length === 0) this.release();
     return { data, end };
-  };
+  }
 
   /** Up to `maxLength` bytes from the front of the queue, concatenating small chunks. */
   private take(maxLength: number): Buffer {
@@ -351,9 +354,12 @@ export class ClientRequest extends Writable implements StreamSink {
     const final = this.queue.length === 0 && this.ended ? this.finalCallback : undefined;
     this.writeCallback = undefined;
     if (final !== undefined) this.finalCallback = undefined;
-    if (write !== undefined || final !== undefined) {
+    if (write === undefined) {
+      // A body-less request only has its final callback: no closure needed.
+      if (final !== undefined) queueMicrotask(final);
+    } else {
       queueMicrotask(() => {
-        write?.();
+        write();
         final?.();
       });
     }
@@ -369,7 +375,7 @@ export class ClientRequest extends Writable implements StreamSink {
   private finish(error: unknown): void {
     if (this.finished) return;
     this.finished = true;
-    this.signal?.removeEventListener('abort', this.onAbort);
+    if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort);
     this.queue = [];
     const write = this.writeCallback;
     const final = this.finalCallback;

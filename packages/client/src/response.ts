@@ -262,7 +262,8 @@ function collect(body: ResponseBody): Promise<Buffer> {
  */
 export class ResponseAssembler {
   response: SpdyResponse | undefined;
-  private early: HeaderList = [];
+  /** Headers received before `:status`; usually `:status` comes in the first list, which then becomes the response's own. */
+  private early: HeaderList | undefined;
   private ended = false;
 
   constructor(
@@ -278,7 +279,7 @@ export class ResponseAssembler {
       this.response.addTrailers(list);
       return;
     }
-    this.early.push(...list);
+    this.early = this.early === undefined ? list : this.early.concat(list);
     if (headerValue(list, ':status') !== undefined) this.emitResponse();
   }
 
@@ -303,8 +304,8 @@ export class ResponseAssembler {
   }
 
   private emitResponse(): void {
-    this.response = new SpdyResponse(this.url, this.streamId(), this.early, this.credit, this.cancel);
-    this.early = [];
+    this.response = new SpdyResponse(this.url, this.streamId(), this.early ?? [], this.credit, this.cancel);
+    this.early = undefined;
     this.onResponse(this.response);
   }
 }
