@@ -87,6 +87,8 @@ const child: ChildProcess = fork(fileURLToPath(new URL('./server.ts', import.met
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
 const waiters: Array<(message: ChildMessage) => void> = [];
+/** The end was reached: the child's exit is expected. */
+let stopping = false;
 child.on('message', (message: ChildMessage) => waiters.shift()?.(message));
 child.on('exit', (code) => {
   if (!stopping) {
@@ -94,7 +96,6 @@ child.on('exit', (code) => {
     process.exit(1);
   }
 });
-let stopping = false;
 
 function ask(message: ParentMessage | undefined): Promise<ChildMessage> {
   return new Promise((resolve) => {
@@ -177,9 +178,10 @@ async function requestOfKind(session: ClientSession, roll: number): Promise<void
     stats.cancelledBySignal += 1;
     const controller = new AbortController();
     const response = await session.request('/slow?n=2097152', { signal: controller.signal }).end().response;
-    response.body.once('data', () => controller.abort());
-    await once(response.body, 'close').catch(() => undefined);
+    // The abort errors the body with the signal's reason: expected here.
     response.body.on('error', () => {});
+    response.body.once('data', () => controller.abort());
+    await new Promise((resolve) => response.body.once('close', resolve));
   } else {
     // Cancelled by destroying the body midway (RST_STREAM CANCEL).
     stats.cancelledByBodyDestroy += 1;
