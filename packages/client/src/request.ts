@@ -112,9 +112,6 @@ export class ClientRequest extends Writable implements StreamSink {
       this.resolveResponse = resolve;
       this.rejectResponse = reject;
     });
-    // The promise is part of the API whether or not the caller awaits it: a
-    // rejection nobody asked for must not become an unhandled rejection.
-    this.response.catch(noop);
     this.assembler = this.newAssembler();
     this.signal = options.signal;
     if (this.signal !== undefined) {
@@ -209,6 +206,11 @@ export class ClientRequest extends Writable implements StreamSink {
   /** Fails the request (the session died, GOAWAY refused it...). */
   fail(error: unknown): void {
     if (this.finished) return;
+    // The promise is part of the API whether or not the caller awaits it: a
+    // rejection nobody asked for must not become an unhandled rejection. The
+    // handler goes on only now, so a response that arrives costs no extra
+    // promise and reaction.
+    this.response.catch(noop);
     this.rejectResponse(error);
     // Finished first: failing the body may call back into abort().
     this.finish(error);
