@@ -7,9 +7,16 @@
  *
  *   BENCH server_requests_<n>conn req/s ours=<n> spdy=<n> ratio=<n> http2=<n> https=<n>
  *   BENCH server_bulk MB/s ours=<n> spdy=<n> ratio=<n>
+ *   BENCH server_cluster req/s workers1=<n> workers<N>=<n> scaling=<n>
  *
  * server_requests: 1 KiB GETs, 100 streams in flight per connection, on 1 and
  * 4 connections, plain SPDY/3.1. server_bulk: one 100 MiB download (MB = 10^6).
+ * server_cluster: ours under startCluster with 1 worker and with N =
+ * os.availableParallelism() workers sharing the port, the 4-connection
+ * server_requests load; scaling = workersN / workers1. The load client runs on
+ * the same machine and competes with the workers for its cores (on a 2-core
+ * machine, one core's worth at most), so the scaling understates what separate
+ * load machines would show.
  * BENCH_QUICK=1 shortens the run.
  */
 
@@ -19,7 +26,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as http2Connect } from 'node:http2';
 import { Agent, request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -175,6 +182,8 @@ async function measure(contenders: Record<string, () => Promise<number>>): Promi
   return Object.fromEntries(Object.entries(runs).map(([name, values]) => [name, median(values)]));
 }
 
+const CLUSTER_WORKERS = availableParallelism();
+
 const certDir = mkdtempSync(join(tmpdir(), 'spdy-bench-'));
 execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
 const servers = {
@@ -182,6 +191,8 @@ const servers = {
   spdy: await startServer('spdy', certDir),
   http2: await startServer('http2', certDir),
   https: await startServer('https', certDir),
+  cluster1: await startServer('cluster:1', certDir),
+  clusterN: await startServer(`cluster:${CLUSTER_WORKERS}`, certDir),
 };
 try {
   for (const connections of [1, 4]) {
@@ -197,6 +208,10 @@ try {
   }
   const bulk = await measure({ ours: () => spdyBulk(servers.ours.port), spdy: () => spdyBulk(servers.spdy.port) });
   console.log(`BENCH server_bulk MB/s ours=${format(bulk['ours']!)} spdy=${format(bulk['spdy']!)} ratio=${(bulk['ours']! / bulk['spdy']!).toFixed(2)}`);
+  const cluster = await measure({ one: () => spdyRequests(servers.cluster1.port, 4), n: () => spdyRequests(servers.clusterN.port, 4) });
+  console.log(
+    `BENCH server_cluster req/s workers1=${format(cluster['one']!)} workers${CLUSTER_WORKERS}=${format(cluster['n']!)} scaling=${(cluster['n']! / cluster['one']!).toFixed(2)}`,
+  );
 } finally {
   for (const { child } of Object.values(servers)) child.stdin!.end();
   rmSync(certDir, { recursive: true, force: true });
