@@ -140,6 +140,16 @@ export class FrameDecoder {
     return this.held;
   }
 
+  /**
+   * With `partialData`: payload bytes of the current DATA frame still to come
+   * after the piece {@link next} last returned, so 0 after its last piece.
+   * The first piece's length plus this value is the frame's full length.
+   * Always 0 after a whole frame, and in whole-frame mode.
+   */
+  get dataRemaining(): number {
+    return this.payloadSkipped ? 0 : this.payloadLeft;
+  }
+
   /** The session error that stopped the decoder, if any. */
   get failed(): SpdyProtocolError | undefined {
     return this.failure;

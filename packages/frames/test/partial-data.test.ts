@@ -90,6 +90,36 @@ describe('partialData', () => {
     expect(concat(...pieces.map((p) => p.data))).toEqual(data);
   });
 
+  it('says through dataRemaining how much of the current DATA frame is still to come', () => {
+    const data = new Uint8Array(5000);
+    const bytes = concat(encodeFrame({ type: 'DATA', streamId: 7, flags: 0, data }, 3), encodeFrame({ type: 'DATA', streamId: 9, flags: 0, data: data.subarray(0, 10) }, 3));
+    const decoder = new FrameDecoder({ version: 3, partialData: true });
+    const seen: [number, number][] = [];
+    for (const chunk of [bytes.subarray(0, 1000), bytes.subarray(1000, 3000), bytes.subarray(3000)]) {
+      for (const item of decoder.decode(chunk)) seen.push([(item as DataFrame).data.length, decoder.dataRemaining]);
+    }
+    // First piece + remaining = 5000; 0 after the last piece and after the whole 10-byte frame.
+    expect(seen).toEqual([
+      [992, 4008],
+      [2000, 2008],
+      [2008, 0],
+      [10, 0],
+    ]);
+  });
+
+  it('keeps dataRemaining at 0 in whole-frame mode and while skipping an oversized frame', () => {
+    const bytes = encodeFrame({ type: 'DATA', streamId: 3, flags: 0, data: new Uint8Array(300) }, 3);
+    const whole = new FrameDecoder({ version: 3 });
+    whole.push(bytes.subarray(0, 100));
+    expect(whole.next()).toBeUndefined();
+    expect(whole.dataRemaining).toBe(0);
+    const limited = new FrameDecoder({ version: 3, partialData: true, maxDataFrameSize: 200 });
+    expect(limited.next()).toBeUndefined();
+    limited.push(bytes.subarray(0, 100));
+    expect(limited.next()).toMatchObject({ code: FrameErrorCode.FRAME_TOO_LARGE });
+    expect(limited.dataRemaining).toBe(0);
+  });
+
   it('still gives a frame whole when it sits in one chunk', () => {
     const frame = { type: 'DATA' as const, streamId: 1, flags: 0, data: new Uint8Array(100) };
     const decoder = new FrameDecoder({ version: 3, partialData: true });

@@ -135,6 +135,10 @@ export class Session {
   private readonly listeners = new Map<SessionEventType, Listener[]>();
 
   private readonly decoder: FrameDecoder;
+  /** Full length of the DATA frame whose pieces are arriving; 0 between frames. */
+  private dataFrameLength = 0;
+  /** The pieces of the current DATA frame are dropped (refused, or its stream closed meanwhile). */
+  private dataDropped = false;
   private readonly deflater: HeaderDeflater;
   private readonly inflater: HeaderInflater;
 
@@ -231,6 +235,8 @@ export class Session {
 
     this.decoder = new FrameDecoder({
       version: this.wire,
+      // A DATA frame straddling two reads is delivered in pieces, views of the input, never copied.
+      partialData: true,
       ...(options.maxControlFrameSize !== undefined && { maxControlFrameSize: options.maxControlFrameSize }),
     });
     this.deflater = new HeaderDeflater(version, { level: options.compressionLevel ?? defaultCompressionLevel(side) });
@@ -441,43 +447,77 @@ export class Session {
 
   // --- DATA ---------------------------------------------------------------
 
+  /**
+   * DATA arrives whole or, when a frame straddles socket reads, in pieces
+   * that are views of the input (the decoder's `partialData`). Each frame is
+   * judged once, on its first piece and by its full length, so a refused
+   * frame costs one RST_STREAM and one flood count; every byte is either
+   * delivered or handed back to the session window.
+   */
   private onData(frame: DataFrame): void {
-    const length = frame.data.length;
-    if (!this.countSessionBytes(length)) return;
+    const n = frame.data.length;
+    const left = this.decoder.dataRemaining;
+    const first = this.dataFrameLength === 0;
+    const length = first ? n + left : this.dataFrameLength;
+    this.dataFrameLength = left === 0 ? 0 : length;
+    if (first) {
+      this.dataDropped = false;
+      // §2.6.8 (3.1): the whole frame counts against the session window, even a refused one.
+      if (!this.countSessionBytes(length)) return;
+    }
+    if (this.dataDropped) return;
     const stream = this.streams.get(frame.streamId);
-    const fin = (frame.flags & Flag.FIN) !== 0;
-    const problem = this.checkData(stream, frame.streamId);
-    if (problem !== undefined) {
-      this.releaseSessionBytes(length);
-      // §2.2.2: DATA for a stream that is not open, after we sent GOAWAY: no stream error, just dropped.
-      if (problem !== 0) this.streamError(frame.streamId, problem);
+    if (!this.acceptData(stream, frame.streamId, length, first)) {
+      // The rest of the frame goes back to the session window at once, its pieces to come included, as if it had come whole.
+      this.dataDropped = left > 0;
+      this.releaseSessionBytes(n + left);
       return;
     }
     const s = stream!;
-    if (s.recvWindow !== undefined && !s.recvWindow.receive(length)) {
-      this.releaseSessionBytes(length);
-      // §2.6.8: DATA beyond the stream window.
-      this.streamError(s.id, RstStatus.FLOW_CONTROL_ERROR);
-      return;
-    }
+    // Only the last piece carries the frame's FIN.
+    const fin = (frame.flags & Flag.FIN) !== 0;
     // Windows first, events after: a listener may close the stream (its unconsumed bytes then return at once).
     if (this.wire === 2) {
-      if (this.v2PeerFlowControl && !fin) this.ackV2(s, length);
+      if (this.v2PeerFlowControl && left === 0 && !fin) this.ackV2(s, length);
     } else if (this.opts.flowControl === 'auto' || s.silent) {
-      this.releaseSessionBytes(length);
-      if (!fin) this.ackStream(s, length);
+      this.releaseSessionBytes(n);
+      if (left === 0 && !fin) this.ackStream(s, length);
     } else {
-      s.unconsumed += length;
+      s.unconsumed += n;
     }
     if (s.expectedLength >= 0) {
-      s.receivedLength += length;
-      if (s.receivedLength > s.expectedLength || (fin && s.receivedLength !== s.expectedLength)) return this.lengthMismatch(s);
+      // Judged by the full length on the first piece, so no byte beyond content-length is ever delivered.
+      if (first && s.receivedLength + length > s.expectedLength) return this.lengthMismatch(s);
+      s.receivedLength += n;
+      if (fin && s.receivedLength !== s.expectedLength) return this.lengthMismatch(s);
     }
     if (!s.silent) {
       if (this.wants('dataChunkReceived')) this.emit({ type: 'dataChunkReceived', streamId: s.id, flags: frame.flags, data: frame.data });
-      if (this.wants('dataFrameReceived')) this.emit({ type: 'dataFrameReceived', streamId: s.id, flags: frame.flags, length });
+      if (left === 0 && this.wants('dataFrameReceived')) this.emit({ type: 'dataFrameReceived', streamId: s.id, flags: frame.flags, length });
     }
     if (fin) this.remoteFin(s);
+  }
+
+  /**
+   * Whether a piece of a DATA frame of `length` bytes goes to `stream`. The
+   * first piece is judged (a refusal resets the stream unless the table says
+   * drop); a later piece only checks that a listener has not closed the
+   * stream meanwhile, and is dropped silently if it has.
+   */
+  private acceptData(stream: Stream | undefined, streamId: number, length: number, first: boolean): boolean {
+    const problem = this.checkData(stream, streamId);
+    if (!first) return problem === undefined;
+    if (problem !== undefined) {
+      // §2.2.2: DATA for a stream that is not open, after we sent GOAWAY: no stream error, just dropped.
+      if (problem !== 0) this.streamError(streamId, problem);
+      return false;
+    }
+    if (stream!.recvWindow !== undefined && !stream!.recvWindow.receive(length)) {
+      // §2.6.8: DATA beyond the stream window.
+      this.streamError(streamId, RstStatus.FLOW_CONTROL_ERROR);
+      return false;
+    }
+    return true;
   }
 
   /**

@@ -144,7 +144,11 @@ export interface InvalidControlFrameReceivedEvent {
   readonly frame: ControlFrame;
   readonly error: SpdyProtocolError;
 }
-/** A chunk of DATA arrived (on_data_chunk_recv_cb). `data` may be a view into the input: copy to keep. */
+/**
+ * A chunk of DATA arrived (on_data_chunk_recv_cb). A frame that straddles two
+ * reads arrives as several chunks, only the last keeping FIN; `dataFrameReceived`
+ * follows the last. `data` may be a view into the input: copy to keep.
+ */
 export interface DataChunkReceivedEvent {
   readonly type: 'dataChunkReceived';
   readonly streamId: number;
