@@ -17,6 +17,11 @@ export interface FuzzOptions {
   readonly seconds: number;
   /** Stops after this many executions too (CI runs are bounded by both). */
   readonly maxExecutions?: number;
+  /**
+   * Runs at least this many mutated inputs after the seeds, even past `seconds`, so a pass on a
+   * busy machine still fuzzes instead of only replaying its seeds (CI relies on it). Default 0.
+   */
+  readonly minMutations?: number;
   readonly seed?: number;
   /** Write inputs that reached new coverage into corpus/<target>/ (small ones only: see SAVED_INPUT_LIMIT). */
   readonly saveCorpus?: boolean;
@@ -133,7 +138,8 @@ export function fuzz(target: Target, options: FuzzOptions): FuzzStats {
   }
   const deadline = started + options.seconds * 1000;
   const maxExecutions = options.maxExecutions ?? Infinity;
-  while (executions < maxExecutions && performance.now() < deadline) {
+  const minExecutions = executions + (options.minMutations ?? 0);
+  while (executions < maxExecutions && (executions < minExecutions || performance.now() < deadline)) {
     // Recent finds are mutated more often: they sit on the frontier of what is covered.
     const parent = rng.chance(3) ? corpus[corpus.length - 1 - rng.below(Math.min(corpus.length, 32))]! : corpus[rng.below(corpus.length)]!;
     const child = mutate(target, parent, corpus[rng.below(corpus.length)]!, rng);
