@@ -43,6 +43,9 @@ const now = (): number => performance.now();
  */
 const DEFAULT_SESSION_WINDOW = 8 * 1024 * 1024;
 
+/** Second characters that make a `/`-led URL name a host (`//`, `/\\`) or may (tab, LF, CR: the parser removes them). */
+const HOST_AFTER_SLASH = new Set([0x2f, 0x5c, 0x09, 0x0a, 0x0d]);
+
 /** How many times one request may move to another session after being refused unprocessed. */
 const MAX_RETRIES = 3;
 
@@ -73,6 +76,8 @@ export class ClientSession extends EventEmitter {
   private readonly streams = new Map<number, StreamSink>();
   private readonly pings = new Map<number, { resolve: (rtt: number) => void; reject: (error: Error) => void }>();
   private readonly trace: TraceListener | undefined;
+  /** Whether `origin` is exactly `scheme://host[:port]`, so that a path can be appended to it. */
+  private readonly bareOrigin: boolean;
   private input: ArrayBufferLike | undefined;
   private writeBlocked = false;
   private flushScheduled = false;
@@ -92,6 +97,7 @@ export class ClientSession extends EventEmitter {
     this.socket = socket;
     this.version = options.version;
     this.origin = options.origin;
+    this.bareOrigin = URL.canParse(this.origin) && new URL(this.origin).origin === this.origin;
     this.alpnProtocol = options.alpnProtocol;
     this.trace = options.trace;
     this.engine = new Session({
@@ -133,9 +139,21 @@ export class ClientSession extends EventEmitter {
 
   /** Starts a request on this session; `url` may be a path relative to the origin. */
   request(url: string | URL, options: RequestOptions = {}): ClientRequest {
-    const request = new ClientRequest(new URL(url, this.origin), options);
+    const request = new ClientRequest(this.resolve(url), options);
     this.adopt(request);
     return request;
+  }
+
+  /**
+   * `url` against the origin. A path (`/...`, but not `//host` or `/\\host`,
+   * which name another host; the URL parser drops tabs and newlines first) is appended to a bare origin: the same URL,
+   * without parsing the origin again per request.
+   */
+  private resolve(url: string | URL): URL {
+    if (this.bareOrigin && typeof url === 'string' && url.charCodeAt(0) === 0x2f && !HOST_AFTER_SLASH.has(url.charCodeAt(1))) {
+      return new URL(this.origin + url);
+    }
+    return new URL(url, this.origin);
   }
 
   /** Carries a request created elsewhere (a pool, a retry after GOAWAY). */
