@@ -270,7 +270,7 @@ export class FrameDecoder {
     const c = this.chunks[this.head];
     if (c.length - this.pos >= total) {
       // Hot path: the whole frame is in one chunk.
-      const data = c.subarray(this.pos + FRAME_HEADER_SIZE, this.pos + total);
+      const data = view(c, this.pos + FRAME_HEADER_SIZE, length);
       this.advance(total);
       return { type: 'DATA', streamId, flags, data };
     }
@@ -300,7 +300,7 @@ export class FrameDecoder {
     if (this.held === 0) return undefined;
     const c = this.chunks[this.head];
     const n = Math.min(c.length - this.pos, this.payloadLeft);
-    const data = c.subarray(this.pos, this.pos + n);
+    const data = view(c, this.pos, n);
     this.advance(n);
     this.payloadLeft -= n;
     const flags = this.payloadLeft === 0 ? this.payloadFlags : this.payloadFlags & ~Flag.FIN;
@@ -648,4 +648,13 @@ function checkLimit(name: string, value: number, min: number): void {
   if (!Number.isInteger(value) || value < min || value > MAX_FRAME_LENGTH) {
     throw new RangeError(`${name} must be an integer from ${min} to ${MAX_FRAME_LENGTH}, got ${String(value)}`);
   }
+}
+
+/**
+ * A plain Uint8Array view of `length` bytes of `chunk` from `start`. Cheaper than
+ * `subarray` on a Node Buffer, which looks up the species constructor and builds a
+ * Buffer for every DATA payload on the hot path.
+ */
+function view(chunk: Uint8Array, start: number, length: number): Uint8Array {
+  return new Uint8Array(chunk.buffer, chunk.byteOffset + start, length);
 }

@@ -143,7 +143,8 @@ export class SpdyIncomingMessage extends Readable {
     if (data.length === 0 || this.readableEnded || this.destroyed) return;
     this.touch();
     this.received += data.length;
-    this.push(Buffer.from(data));
+    // The decoder's views are never overwritten (socket reads and its gather buffer are not reused): wrap, do not copy.
+    this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   }
 
   /** Trailers (a HEADERS frame) arrived. */
