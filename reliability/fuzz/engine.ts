@@ -9,7 +9,7 @@ import { Coverage } from './coverage.js';
 import { type CorpusFile, corpusDir, crashDir, readCorpus, writeCorpusFile } from './corpus.js';
 import { INPUT_HEADER_SIZE, joinInput, splitInput } from './input.js';
 import { InvariantViolation } from './invariant.js';
-import { MAX_INPUT, mutate, rawFrames } from './mutate.js';
+import { MAX_INPUT, concat, mutate, rawFrames } from './mutate.js';
 import { Rng } from './rng.js';
 import { type Target, joinBlocks, splitBlocks } from './targets.js';
 
@@ -73,7 +73,7 @@ export function minimize(target: Target, input: Uint8Array, invariant: string, b
   if (schedule !== 0 && fails(joinInput(config, 0, splitInput(best).payload))) best = joinInput(config, 0, splitInput(best).payload);
   // Drop units (frames or blocks) one at a time.
   const units = (payload: Uint8Array) => (target.payloadKind === 'blocks' ? splitBlocks(payload) : rawFrames(payload));
-  const join = (parts: Uint8Array[]) => (target.payloadKind === 'blocks' ? joinBlocks(parts) : concatAll(parts));
+  const join = (parts: Uint8Array[]) => (target.payloadKind === 'blocks' ? joinBlocks(parts) : concat(parts));
   for (let i = units(splitInput(best).payload).length - 1; i >= 0 && runs < budget; i--) {
     const parts = units(splitInput(best).payload);
     parts.splice(i, 1);
@@ -83,7 +83,7 @@ export function minimize(target: Target, input: Uint8Array, invariant: string, b
   // Then byte ranges, halving their size.
   for (let size = Math.max(1, (best.length - INPUT_HEADER_SIZE) >> 1); size >= 1 && runs < budget; size >>= 1) {
     for (let at = INPUT_HEADER_SIZE; at < best.length && runs < budget; ) {
-      const candidate = concatAll([best.subarray(0, at), best.subarray(at + size)]);
+      const candidate = concat([best.subarray(0, at), best.subarray(at + size)]);
       if (fails(candidate)) best = candidate;
       else at += size;
     }
@@ -91,15 +91,6 @@ export function minimize(target: Target, input: Uint8Array, invariant: string, b
   return best;
 }
 
-function concatAll(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** Crashes are grouped by invariant and message with numbers blanked: one saved file per kind. */
 const crashKind = (v: InvariantViolation): string => v.message.replace(/\d+/g, 'N');

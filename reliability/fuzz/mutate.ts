@@ -19,7 +19,8 @@ export const MAX_INPUT = 16 * 1024;
 const INTERESTING_8 = [0, 1, 0x7f, 0x80, 0xff, 0xfe, 0x40, 0x10];
 const INTERESTING_32 = [0, 1, 2, 0x7fffffff, 0x80000000, 0xffffffff, 0x10000, 0xffff, 0x1fff, 0x2000, 8, 0x00ffffff];
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
+/** The parts, joined into one new buffer. */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
