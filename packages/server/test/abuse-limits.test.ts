@@ -8,7 +8,7 @@ import { HeaderDeflater } from '@spdy/zlib-headers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type SpdyServer } from '../src/index.js';
 import { close, listen, testHandler } from './support/app.js';
-import { TestClient } from './support/client.js';
+import { expectStillServing, TestClient } from './support/client.js';
 import { rawConnect, type RawPeer } from './support/raw-peer.js';
 
 const GET = { ':method': 'GET', ':path': '/hello', ':version': 'HTTP/1.1', ':host': 'x', ':scheme': 'http' };
@@ -38,18 +38,11 @@ beforeAll(async () => {
 });
 afterAll(() => close(server));
 
-async function stillServing(): Promise<void> {
-  const client = await TestClient.connect(port, 3);
-  const res = await client.request('/hello');
-  expect(res.body.toString()).toBe('hello GET 3');
-  client.close();
-}
-
 async function expectFloodEnds(peer: RawPeer, code: string): Promise<void> {
   await peer.closed;
   expect(peer.frames.find((f) => f.type === 'GOAWAY')).toMatchObject({ status: GoawayStatus.PROTOCOL_ERROR });
   expect(errors).toContain(code);
-  await stillServing();
+  await expectStillServing(port);
 }
 
 describe('abuse limits through the server', () => {

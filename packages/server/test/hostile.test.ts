@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type SpdyServer } from '../src/index.js';
 import { BLOCK, close, listen, testHandler } from './support/app.js';
-import { TestClient } from './support/client.js';
+import { expectStillServing, TestClient } from './support/client.js';
 import { rawConnect } from './support/raw-peer.js';
 
 
@@ -41,14 +41,6 @@ beforeAll(async () => {
 });
 afterAll(() => close(server));
 
-/** The server still answers a well-behaved client. */
-async function stillServing(): Promise<void> {
-  const client = await TestClient.connect(port, 3);
-  const res = await client.request('/hello');
-  expect(res.body.toString()).toBe('hello GET 3');
-  client.close();
-}
-
 describe('hostile peers', () => {
   it('garbage after a SPDY-looking first byte: GOAWAY and close, server unaffected', async () => {
     const errors: string[] = [];
@@ -60,7 +52,7 @@ describe('hostile peers', () => {
     server.off('sessionError', onError);
     expect(errors).toHaveLength(1);
     expect(peer.frames.some((f) => f.type === 'GOAWAY')).toBe(true);
-    await stillServing();
+    await expectStillServing(port);
   });
 
   it('garbage that is not SPDY is an HTTP/1.1 parse error: 400 and close', async () => {
@@ -71,7 +63,7 @@ describe('hostile peers', () => {
     peer.socket.write(Buffer.from('\x01\x02garbage\r\n\r\n'));
     await peer.closed;
     expect(Buffer.concat(received).toString()).toMatch(/^HTTP\/1\.1 400/);
-    await stillServing();
+    await expectStillServing(port);
   });
 
   it('half a frame then close', async () => {
@@ -79,7 +71,7 @@ describe('hostile peers', () => {
     const frame = synStream(new HeaderDeflater(3), 1, GET);
     peer.socket.end(frame.subarray(0, 11));
     await peer.closed;
-    await stillServing();
+    await expectStillServing(port);
   });
 
   it('past MAX_CONCURRENT_STREAMS, extra streams are refused; the others are served', async () => {
@@ -102,7 +94,7 @@ describe('hostile peers', () => {
     expect(answered).toBeGreaterThanOrEqual(100);
     expect(refused + answered).toBe(10_000);
     peer.socket.destroy();
-    await stillServing();
+    await expectStillServing(port);
   });
 
   it('a header bomb is rejected without inflating it; the server keeps serving', async () => {
@@ -116,7 +108,7 @@ describe('hostile peers', () => {
     await Promise.race([peer.closed, new Promise<void>((resolve) => peer.socket.on('data', () => peer.frames.some((f) => f.type === 'RST_STREAM' || f.type === 'GOAWAY') && resolve()))]);
     expect(peer.frames.some((f) => f.type === 'SYN_REPLY')).toBe(false);
     peer.socket.destroy();
-    await stillServing();
+    await expectStillServing(port);
   });
 
   it('a client that never reads: the server stops producing instead of buffering', async () => {
@@ -134,7 +126,7 @@ describe('hostile peers', () => {
     // Kernel socket buffers plus our bounded queues: far below what an unbounded server would hold.
     expect(produced.bytes).toBeLessThan(64 << 20);
     client.close();
-    await stillServing();
+    await expectStillServing(port);
   });
 });
 

@@ -3,12 +3,12 @@
  * over a real socket (plain TCP or TLS with ALPN). Enough to make requests,
  * collect responses and pushes, and misbehave on purpose.
  */
-
 import type { ProtocolVersion } from '@spdy/frames';
 import { Session, versionToAlpn, type HeadersInit, type SessionEvent, type SessionOptions } from '@spdy/session';
 import type { HeaderList } from '@spdy/zlib-headers';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { expect } from 'vitest';
 
 export interface Response {
   streamId: number;
@@ -194,4 +194,12 @@ export class TestClient {
   close(): void {
     this.socket.destroy();
   }
+}
+
+/** Asserts that the server on `port` still answers a well-behaved SPDY/3 client (after a hostile one). */
+export async function expectStillServing(port: number): Promise<void> {
+  const client = await TestClient.connect(port, 3);
+  const res = await client.request('/hello');
+  expect(res.body.toString()).toBe('hello GET 3');
+  client.close();
 }

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ProtocolVersion } from '@spdy/frames';
 import { Session } from '../../src/index.js';
+import { concat } from './peer.js';
 import type { SessionEvent, SessionOptions } from '../../src/types.js';
 
 export interface PairOptions {
@@ -107,7 +108,7 @@ export class Pair {
     const out = from.pull(this.maxPull, this.now);
     if (out !== undefined) queue.push(out.slice());
     if (queue.length === 0) return out !== undefined || ran;
-    const bytes = queue.length === 1 ? queue[0] : concatAll(queue);
+    const bytes = concat(queue);
     queue.length = 0;
     if (this.chunk === undefined) {
       to.receive(bytes, this.now);
@@ -123,17 +124,6 @@ export class Pair {
   }
 }
 
-function concatAll(parts: readonly Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const p of parts) size += p.length;
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** Collects the bodies and outcomes of every stream from a session's events. */
 export class StreamLog {
@@ -170,7 +160,7 @@ export class StreamLog {
 
   body(streamId: number): Uint8Array {
     const parts = this.bodies.get(streamId) ?? [];
-    return concatAll(parts);
+    return concat(parts);
   }
 
   hash(streamId: number): string {
