@@ -10,6 +10,7 @@
 import { FRAME_HEADER_SIZE, FrameType, MAX_FRAME_LENGTH, MAX_STREAM_ID, MAX_WINDOW_SIZE, lowestPriority } from './constants.js';
 import type { WireVersion } from './constants.js';
 import type { Frame, SettingsEntry } from './types.js';
+import { allocateBytes } from './alloc.js';
 
 /** Bytes between the fixed fields and the header block of SYN_REPLY and HEADERS: v2 has 2 unused bytes after the stream id. */
 function replyFieldsSize(version: WireVersion): number {
@@ -27,7 +28,7 @@ export function encodedFrameLength(frame: Frame, version: WireVersion): number {
 /** Encodes one frame into a new buffer of exactly its size. */
 export function encodeFrame(frame: Frame, version: WireVersion): Uint8Array {
   const size = encodedFrameLength(frame, version);
-  const out = new Uint8Array(size);
+  const out = allocateBytes(size);
   writeFrame(frame, version, out, 0, size);
   return out;
 }
@@ -35,7 +36,7 @@ export function encodeFrame(frame: Frame, version: WireVersion): Uint8Array {
 /** Encodes a DATA frame into one buffer (header and payload together). */
 export function encodeDataFrame(streamId: number, flags: number, data: Uint8Array): Uint8Array {
   checkBytes('DATA data', data);
-  const out = new Uint8Array(FRAME_HEADER_SIZE + data.length);
+  const out = allocateBytes(FRAME_HEADER_SIZE + data.length);
   writeDataHeader(out, 0, streamId, flags, data.length);
   out.set(data, FRAME_HEADER_SIZE);
   return out;
@@ -46,7 +47,7 @@ export function encodeDataFrame(streamId: number, flags: number, data: Uint8Arra
  * without copying it (`writev`, or two `write` calls).
  */
 export function dataFrameHeader(streamId: number, flags: number, length: number): Uint8Array {
-  const out = new Uint8Array(FRAME_HEADER_SIZE);
+  const out = allocateBytes(FRAME_HEADER_SIZE);
   writeDataHeader(out, 0, streamId, flags, length);
   return out;
 }

@@ -1,6 +1,6 @@
 /** The encoder's checks of what the caller gives, and its buffer helpers. */
 import { describe, expect, it } from 'vitest';
-import { MAX_FRAME_LENGTH, dataFrameHeader, encodeDataFrame, encodeFrame, encodedFrameLength, writeFrameInto } from '@spdy/frames';
+import { MAX_FRAME_LENGTH, allocateBytes, dataFrameHeader, encodeDataFrame, encodeFrame, encodedFrameLength, writeFrameInto } from '@spdy/frames';
 import type { Frame, WireVersion } from '@spdy/frames';
 import { toHex } from './helpers.js';
 
@@ -101,7 +101,34 @@ describe('DATA helpers', () => {
   it('encodeDataFrame writes header and payload into one buffer', () => {
     const out = encodeDataFrame(3, 1, new Uint8Array([0xaa, 0xbb]));
     expect(toHex(out)).toBe('00000003' + '01000002' + 'aabb');
-    expect(out.buffer.byteLength).toBe(10);
+    expect(out.length).toBe(10);
+  });
+});
+
+describe('allocateBytes', () => {
+  it('gives zero-filled views outside the JS heap that never overlap', () => {
+    // V8 keeps typed arrays of up to 64 bytes made by `new Uint8Array(n)` on its heap; those from allocateBytes are views of a shared ArrayBuffer.
+    const views = Array.from({ length: 600 }, (_, i) => allocateBytes(1 + (i % 256)));
+    for (const [i, view] of views.entries()) {
+      expect(view.length).toBe(1 + (i % 256));
+      expect(view.every((b) => b === 0)).toBe(true);
+      expect(view.buffer.byteLength).toBeGreaterThan(view.length);
+      view.fill(i % 251);
+    }
+    // Writing each view left every other one intact.
+    for (const [i, view] of views.entries()) expect(view.every((b) => b === i % 251)).toBe(true);
+  });
+
+  it('gives large sizes a buffer of their own', () => {
+    const big = allocateBytes(4096);
+    expect(big.byteOffset).toBe(0);
+    expect(big.buffer.byteLength).toBe(4096);
+  });
+
+  it('is what small encoded frames are made of', () => {
+    const frame = encodeFrame({ type: 'WINDOW_UPDATE', flags: 0, streamId: 1, deltaWindowSize: 1 }, 3);
+    expect(frame.length).toBe(16);
+    expect(frame.buffer.byteLength).toBeGreaterThan(16);
   });
 });
 

@@ -39,6 +39,7 @@ import {
   type UnknownControlFrame,
   type WindowUpdateFrame,
   type WireVersion,
+  allocateBytes,
   encodedFrameLength,
   lowestPriority,
   wireVersion,
@@ -1225,7 +1226,7 @@ export class Session {
       if (frames.length === 0) return undefined;
       let total = 0;
       for (const f of frames) total += f.size;
-      const out = new Uint8Array(total);
+      const out = allocateBytes(total);
       let offset = 0;
       for (const f of frames) offset += writeFrameInto(f.frame, this.wire, out, offset);
       if (this.listenerError !== undefined && this.depth === 1) {
@@ -2138,7 +2139,7 @@ function sessionError(code: string, message: string, streamId: number): SpdyProt
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
+  const out = allocateBytes(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
   return out;
