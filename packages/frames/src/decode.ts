@@ -588,8 +588,10 @@ export class FrameDecoder {
       return;
     }
     if (this.held === 0) {
-      // Everything consumed: the usual end of a read, cheap to reset.
-      chunks.length = 0;
+      // Everything consumed: the usual end of a read, cheap to reset (pop()
+      // is cheaper than setting the length when one chunk is left).
+      if (chunks.length === 1) chunks.pop();
+      else chunks.length = 0;
       this.head = this.pos = 0;
       return;
     }
