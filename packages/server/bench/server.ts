@@ -1,34 +1,37 @@
 /**
- * `pnpm bench` for @spdy/server. Each server runs in its own process; one
- * load client (a client Session of @spdy/session over TCP, the same for our
- * server and the `spdy` package's) drives it. node:http2 (h2c) and node:https
- * (HTTP/1.1 keep-alive, one request per socket at a time) are reference lines.
+ * `pnpm bench` for @spdy/server. Each server runs in its own process. The
+ * request load comes from replay clients (bench/load.ts: pre-encoded request
+ * frames, responses framed but never decompressed), one for SPDY/3.1 and one
+ * built the same way for HTTP/2, so the load client costs little CPU and the
+ * same for every server: our server, the `spdy` package's and node:http2's
+ * (h2c, nghttp2 in C) face equal clients. node:https (HTTP/1.1 keep-alive,
+ * one request per socket at a time, node's own client) is a reference line.
  * The figure is the median of alternating rounds. Prints:
  *
- *   BENCH server_requests_<n>conn req/s ours=<n> spdy=<n> ratio=<n> http2=<n> https=<n>
+ *   BENCH server_requests_<n>conn req/s ours=<n> spdy=<n> ratio=<n> http2=<n> vs_http2=<n> https=<n>
  *   BENCH server_bulk MB/s ours=<n> spdy=<n> ratio=<n>
  *   BENCH server_cluster req/s workers1=<n> workers<N>=<n> scaling=<n>
  *
  * server_requests: 1 KiB GETs, 100 streams in flight per connection, on 1 and
- * 4 connections, plain SPDY/3.1. server_bulk: one 100 MiB download (MB = 10^6).
+ * 4 connections, plain SPDY/3.1; vs_http2 = ours / http2. server_bulk: one
+ * 100 MiB download (MB = 10^6) through a client Session of @spdy/session.
  * server_cluster: ours under startCluster with 1 worker and with N =
  * os.availableParallelism() workers sharing the port, the 4-connection
- * server_requests load; scaling = workersN / workers1. The load client runs on
- * the same machine and competes with the workers for its cores (on a 2-core
- * machine, one core's worth at most), so the scaling understates what separate
- * load machines would show.
+ * load; scaling = workersN / workers1. The load client shares the machine's
+ * cores with the workers (on 2 cores, what it uses is taken from the second
+ * worker), so the scaling understates what a separate load machine shows.
  * BENCH_QUICK=1 shortens the run.
  */
 
 import { Session } from '@spdy/session';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect as http2Connect } from 'node:http2';
 import { Agent, request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { h2Protocol, replayLoad, spdyProtocol, type Protocol } from './load.js';
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const ROUNDS = QUICK ? 1 : 3;
@@ -52,7 +55,7 @@ async function startServer(kind: string, certDir: string): Promise<Running> {
   return { port, child };
 }
 
-/** A SPDY/3.1 client connection that keeps `inFlight` GETs of `path` going; counts completions. */
+/** A SPDY/3.1 client connection through a client Session of @spdy/session (for the bulk download). */
 async function spdyConnection(port: number): Promise<{ session: Session; socket: Socket; flush: () => void }> {
   const socket = connect({ host: '127.0.0.1', port });
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
@@ -69,31 +72,11 @@ async function spdyConnection(port: number): Promise<{ session: Session; socket:
   return { session, socket, flush };
 }
 
-/** Requests per second over `connections` SPDY connections, for ROUND_MS. */
-async function spdyRequests(port: number, connections: number): Promise<number> {
-  const conns = await Promise.all(Array.from({ length: connections }, () => spdyConnection(port)));
-  let done = 0;
-  let bytes = 0;
-  let running = true;
-  for (const { session, flush } of conns) {
-    session.on('dataChunkReceived', (e) => (bytes += e.data.length));
-    const start = (): void => {
-      session.submitRequest({ headers: { ...REQUEST, ':path': '/' } });
-    };
-    session.on('streamClosed', (e) => {
-      if (e.status === 0) done++;
-      if (running && !session.isClosed) start();
-    });
-    for (let i = 0; i < IN_FLIGHT; i++) start();
-    flush();
-  }
-  const begin = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, ROUND_MS));
-  running = false;
-  const rate = (done * 1000) / (performance.now() - begin);
-  for (const { socket } of conns) socket.destroy();
-  // Every completed request must have brought its 1 KiB body (and no request fails silently).
-  if (done === 0 || bytes < done * 1024) throw new Error(`requests: ${done} done but ${bytes} bytes received`);
+/** Requests per second of the replay client for `protocol` over `connections` connections, for ROUND_MS. */
+async function replayRequests(protocol: Protocol, port: number, connections: number): Promise<number> {
+  const { rate, requests, bytes } = await replayLoad(protocol, { port, connections, inFlight: IN_FLIGHT, ms: ROUND_MS });
+  // Every completed request must have brought its 1 KiB body.
+  if (requests === 0 || bytes < requests * 1024) throw new Error(`requests: ${requests} done but ${bytes} bytes received`);
   return rate;
 }
 
@@ -112,31 +95,6 @@ async function spdyBulk(port: number): Promise<number> {
   socket.destroy();
   if (received !== BULK_SIZE) throw new Error(`bulk: received ${received} bytes`);
   return received / 1e6 / seconds;
-}
-
-async function http2Requests(port: number, connections: number): Promise<number> {
-  let done = 0;
-  let running = true;
-  const sessions = Array.from({ length: connections }, () => http2Connect(`http://127.0.0.1:${port}`));
-  for (const session of sessions) {
-    const start = (): void => {
-      const req = session.request({ ':path': '/' });
-      req.on('data', () => {});
-      req.on('end', () => {
-        done++;
-        if (running) start();
-      });
-      req.on('error', () => {});
-      req.end();
-    };
-    for (let i = 0; i < IN_FLIGHT; i++) start();
-  }
-  const begin = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, ROUND_MS));
-  running = false;
-  const rate = (done * 1000) / (performance.now() - begin);
-  for (const session of sessions) session.destroy();
-  return rate;
 }
 
 async function httpsRequests(port: number, connections: number): Promise<number> {
@@ -194,21 +152,26 @@ const servers = {
   cluster1: await startServer('cluster:1', certDir),
   clusterN: await startServer(`cluster:${CLUSTER_WORKERS}`, certDir),
 };
+const spdy = spdyProtocol('/');
+const h2 = h2Protocol('/');
 try {
   for (const connections of [1, 4]) {
     const r = await measure({
-      ours: () => spdyRequests(servers.ours.port, connections),
-      spdy: () => spdyRequests(servers.spdy.port, connections),
-      http2: () => http2Requests(servers.http2.port, connections),
+      ours: () => replayRequests(spdy, servers.ours.port, connections),
+      spdy: () => replayRequests(spdy, servers.spdy.port, connections),
+      http2: () => replayRequests(h2, servers.http2.port, connections),
       https: () => httpsRequests(servers.https.port, connections),
     });
     console.log(
-      `BENCH server_requests_${connections}conn req/s ours=${format(r['ours']!)} spdy=${format(r['spdy']!)} ratio=${(r['ours']! / r['spdy']!).toFixed(2)} http2=${format(r['http2']!)} https=${format(r['https']!)}`,
+      `BENCH server_requests_${connections}conn req/s ours=${format(r['ours']!)} spdy=${format(r['spdy']!)} ratio=${(r['ours']! / r['spdy']!).toFixed(2)} http2=${format(r['http2']!)} vs_http2=${(r['ours']! / r['http2']!).toFixed(2)} https=${format(r['https']!)}`,
     );
   }
   const bulk = await measure({ ours: () => spdyBulk(servers.ours.port), spdy: () => spdyBulk(servers.spdy.port) });
   console.log(`BENCH server_bulk MB/s ours=${format(bulk['ours']!)} spdy=${format(bulk['spdy']!)} ratio=${(bulk['ours']! / bulk['spdy']!).toFixed(2)}`);
-  const cluster = await measure({ one: () => spdyRequests(servers.cluster1.port, 4), n: () => spdyRequests(servers.clusterN.port, 4) });
+  const cluster = await measure({
+    one: () => replayRequests(spdy, servers.cluster1.port, 4),
+    n: () => replayRequests(spdy, servers.clusterN.port, 4),
+  });
   console.log(
     `BENCH server_cluster req/s workers1=${format(cluster['one']!)} workers${CLUSTER_WORKERS}=${format(cluster['n']!)} scaling=${(cluster['n']! / cluster['one']!).toFixed(2)}`,
   );
