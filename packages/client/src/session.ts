@@ -8,10 +8,11 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { GoawayStatus, RstStatus, type ProtocolVersion } from '@spdy/frames';
-import { Session, type BodyInit, type SessionEvent, type SessionOptions } from '@spdy/session';
+import { Session, type BodyInit, type SessionEvent, type SessionEventType, type SessionOptions } from '@spdy/session';
 import type { HeaderList } from './headers.js';
 import { SpdyClientError, streamResetError } from './errors.js';
 import { ClientRequest, PushStream, type RequestOptions, type SpdyPush, type StreamSink } from './request.js';
+import { StreamTable } from './stream-table.js';
 import type { TraceListener } from './trace.js';
 
 /** Engine settings a client may tune (the rest is decided by the transport). */
@@ -46,6 +47,25 @@ const DEFAULT_SESSION_WINDOW = 8 * 1024 * 1024;
 /** Second characters that make a `/`-led URL name a host (`//`, `/\\`) or may (tab, LF, CR: the parser removes them). */
 const HOST_AFTER_SLASH = new Set([0x2f, 0x5c, 0x09, 0x0a, 0x0d]);
 
+/**
+ * The engine events a session handles. The engine builds an event only when
+ * someone listens for its type, so the per-frame ones (frame sent, frame
+ * received) are asked for only when a trace listener wants them.
+ */
+const EVENTS: readonly SessionEventType[] = [
+  'responseReceived',
+  'headersReceived',
+  'dataChunkReceived',
+  'streamEnded',
+  'streamClosed',
+  'pushReceived',
+  'goawayReceived',
+  'pingAcknowledged',
+  'settingsReceived',
+  'sessionError',
+];
+const TRACE_EVENTS: readonly SessionEventType[] = ['controlFrameReceived', 'invalidControlFrameReceived', 'controlFrameSent', 'dataFrameReceived', 'dataSent'];
+
 /** How many times one request may move to another session after being refused unprocessed. */
 const MAX_RETRIES = 3;
 
@@ -73,7 +93,7 @@ export class ClientSession extends EventEmitter {
    */
   retry: ((request: ClientRequest) => void) | undefined;
 
-  private readonly streams = new Map<number, StreamSink>();
+  private readonly streams = new StreamTable<StreamSink>();
   private readonly pings = new Map<number, { resolve: (rtt: number) => void; reject: (error: Error) => void }>();
   private readonly trace: TraceListener | undefined;
   /** Whether `origin` is exactly `scheme://host[:port]`, so that a path can be appended to it. */
@@ -109,8 +129,10 @@ export class ClientSession extends EventEmitter {
       // a response nobody reads stops the server instead of filling memory.
       flowControl: 'manual',
       now: now(),
-      onEvent: (event) => this.onEvent(event),
     });
+    const onEvent = (event: SessionEvent): void => this.onEvent(event);
+    for (const type of EVENTS) this.engine.on(type, onEvent);
+    if (this.trace !== undefined) for (const type of TRACE_EVENTS) this.engine.on(type, onEvent);
     socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
     socket.on('drain', () => {
       this.writeBlocked = false;
@@ -312,7 +334,7 @@ export class ClientSession extends EventEmitter {
     // The engine closes every open stream; each fails with a connection error.
     this.engine.receiveEnd(now());
     const error_ = this.connectionClosedError();
-    for (const [id, sink] of this.streams) {
+    for (const [id, sink] of this.streams.entries()) {
       this.streams.delete(id);
       sink.onClose(error_);
     }

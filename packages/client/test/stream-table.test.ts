@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { StreamTable } from '../src/stream-table.js';
+
+describe('StreamTable', () => {
+  /** Applies random sets and deletes to a table and to a Map, and compares them. */
+  function matchesMap(id: fc.Arbitrary<number>, maxLength: number): void {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), id, value: fc.integer() }),
+      fc.record({ kind: fc.constant('delete' as const), id }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: maxLength / 4, maxLength }), (ops) => {
+        const table = new StreamTable<number>();
+        const model = new Map<number, number>();
+        for (const o of ops) {
+          if (o.kind === 'set') {
+            table.set(o.id, o.value);
+            model.set(o.id, o.value);
+          } else {
+            expect(table.delete(o.id)).toBe(model.delete(o.id));
+          }
+          expect(table.size).toBe(model.size);
+          expect(table.get(o.id)).toBe(model.get(o.id));
+        }
+        for (const [key, value] of model) expect(table.get(key)).toBe(value);
+        expect(new Map(table.entries())).toEqual(model);
+      }),
+    );
+  }
+
+  it('behaves as a Map when probe runs wrap around the end of the table', () => {
+    // Few ids, whose home slots are the last two and first two of the initial 16 slots.
+    matchesMap(fc.integer({ min: 28, max: 35 }).chain((r) => fc.constantFrom(r, r + 32, r + 64)), 40);
+  });
+
+  it('behaves as a Map across growth, with colliding and arbitrary ids', () => {
+    matchesMap(fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 2 ** 32 - 1 })), 300);
+  });
+
+  it('keeps every stream of a long run of consecutive ids with one stream held open', () => {
+    const table = new StreamTable<string>();
+    table.set(1, 'long-lived');
+    for (let id = 3; id < 20_001; id += 2) {
+      table.set(id, `s${id}`);
+      if (id > 201) table.delete(id - 200);
+    }
+    expect(table.get(1)).toBe('long-lived');
+    expect(table.size).toBe(101);
+    expect(table.get(19_999)).toBe('s19999');
+    expect(table.has(19_799)).toBe(false);
+  });
+
+  it('refuses ids that are not stream ids', () => {
+    const table = new StreamTable<number>();
+    for (const bad of [0, -1, 1.5, 2 ** 32]) expect(() => table.set(bad, 1)).toThrow(RangeError);
+  });
+});
