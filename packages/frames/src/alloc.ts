@@ -1,16 +1,18 @@
 /**
- * Bytes for small frames. V8 keeps a `new Uint8Array(n)` of 64 bytes or less
- * inside the JS heap, and the first `.buffer`, `subarray()` or socket write of
- * it moves it out: a backing-store allocation and a copy that cost more than
- * encoding the frame did. A SYN_STREAM with a compressed header block, a
- * WINDOW_UPDATE or a DATA frame header is that small. So small requests are
- * carved from a shared slab (as Node's Buffer pool does): every result is a
- * view of a larger ArrayBuffer, which it keeps alive.
+ * Bytes for small frames and header blocks. V8 makes every `new Uint8Array(n)`
+ * above 64 bytes a backing store of its own outside the JS heap, which costs
+ * 250 to 550 ns whatever the size up to a few KiB: more than encoding the
+ * frame. One of 64 bytes or less lives inside the heap instead, and its first
+ * `.buffer`, `subarray()` or socket write moves it out at the same price. A
+ * compressed SYN_STREAM, a WINDOW_UPDATE, a DATA header or a batch of a few
+ * frames is in that range. So small requests are carved from a shared slab
+ * (as Node's Buffer pool does, 20 to 50 ns each): every result is a view of a
+ * larger ArrayBuffer, which it keeps alive.
  */
 
-/** Largest request served from the slab. */
-const SLAB_MAX = 256;
-const SLAB_SIZE = 16 * 1024;
+/** Largest request served from the slab; above it a buffer of its own costs about as much. */
+const SLAB_MAX = 1024;
+const SLAB_SIZE = 32 * 1024;
 
 let slab = new ArrayBuffer(SLAB_SIZE);
 let slabUsed = 0;

@@ -21,6 +21,7 @@
 import { FRAME_HEADER_SIZE, Flag, FrameType, GoawayStatus, MAX_FRAME_LENGTH, RstStatus, frameTypeName } from './constants.js';
 import type { WireVersion } from './constants.js';
 import { SpdyProtocolError } from './errors.js';
+import { allocateBytes } from './alloc.js';
 import type { CredentialFrame, DataFrame, Frame, SettingsEntry } from './types.js';
 
 /** The stable `code` of each error the decoder reports. */
@@ -565,7 +566,7 @@ export class FrameDecoder {
       this.advance(n);
       return view;
     }
-    const out = new Uint8Array(n);
+    const out = allocateBytes(n);
     let filled = 0;
     while (filled < n) {
       const chunk = this.chunks[this.head];

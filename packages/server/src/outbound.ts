@@ -9,6 +9,7 @@
  * (or the socket) stops taking bytes.
  */
 
+import { allocateBytes } from '@spdy/frames';
 import type { DataProvider, DataProviderResult } from '@spdy/session';
 import type { StreamHost } from './host.js';
 
@@ -121,7 +122,7 @@ export class OutboundBody {
       this.advance(n);
       return view;
     }
-    const out = new Uint8Array(Math.min(this.size, maxLength));
+    const out = allocateBytes(Math.min(this.size, maxLength));
     let filled = 0;
     while (filled < out.length) {
       const chunk = this.chunks[0]!;

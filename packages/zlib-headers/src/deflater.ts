@@ -4,12 +4,12 @@
  * is complete on its own but shares the history of those before it.
  */
 
-import { type ProtocolVersion, type WireVersion, wireVersion } from '@spdy/frames';
+import { type ProtocolVersion, type WireVersion, allocateBytes, wireVersion } from '@spdy/frames';
 import ZStream from 'pako/lib/zlib/zstream.js';
 import { deflate, deflateInit2, deflateSetDictionary } from 'pako/lib/zlib/deflate.js';
 import { dictionaryFor, dictionaryIdFor } from './dictionaries.js';
 import { sized } from './buffers.js';
-import { FastDeflater } from './fast-deflate.js';
+import { FastDeflater, StoredDeflater } from './fast-deflate.js';
 import { type HeaderInput, blockSize, collectHeaders, writeBlock } from './nv-block.js';
 import { Z_BUF_ERROR, Z_DEFAULT_STRATEGY, Z_DEFLATED, Z_OK, Z_SYNC_FLUSH } from './zlib.js';
 
@@ -72,14 +72,15 @@ export const DEFAULT_MEM_LEVEL = 1;
  * Compresses header blocks for one direction of one session. Blocks must be
  * sent in the order they were deflated.
  *
- * Level 1 uses this package's single-pass compressor (fixed Huffman codes,
- * see fast-deflate.ts); levels 0 and 2–9 use pako's port of zlib.
+ * Level 1 uses this package's single-pass compressor (fixed Huffman codes)
+ * and level 0 its stored-block writer (both in fast-deflate.ts); levels 2–9
+ * use pako's port of zlib.
  */
 export class HeaderDeflater {
   /** The wire version (3 for SPDY/3.1). */
   readonly version: WireVersion;
   readonly level: number;
-  readonly #engine: FastDeflater | ZlibEngine;
+  readonly #engine: FastDeflater | StoredDeflater | ZlibEngine;
 
   constructor(version: ProtocolVersion, options: HeaderDeflaterOptions = {}) {
     this.version = checkedVersion(version);
@@ -89,7 +90,9 @@ export class HeaderDeflater {
     this.#engine =
       this.level === 1
         ? new FastDeflater(windowBits, dictionaryFor(this.version), dictionaryIdFor(this.version))
-        : new ZlibEngine(this.version, this.level, windowBits, memLevel);
+        : this.level === 0
+          ? new StoredDeflater(windowBits, dictionaryIdFor(this.version))
+          : new ZlibEngine(this.version, this.level, windowBits, memLevel);
   }
 
   /**
@@ -104,7 +107,11 @@ export class HeaderDeflater {
     const engine = this.#engine;
     const input = engine.reserve(size);
     writeBlock(input, engine.inputOffset, count, this.version);
-    return engine.compress(size).slice();
+    // A copy the caller keeps: the engine reuses its output buffer.
+    const compressed = engine.compress(size);
+    const block = allocateBytes(compressed.length);
+    block.set(compressed);
+    return block;
   }
 }
 

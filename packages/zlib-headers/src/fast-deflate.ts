@@ -117,11 +117,7 @@ export class FastDeflater {
     this.#buffer.set(reachable);
     this.#words = new DataView(this.#buffer.buffer);
     this.#end = reachable.length;
-    // zlib header (RFC 1950): CMF (deflate, window size), FLG (fastest level, FDICT, check bits), DICTID.
-    const cmf = 0x08 | ((windowBits - 8) << 4);
-    let flg = 0x20;
-    flg += 31 - ((cmf * 256 + flg) % 31);
-    this.#header = new Uint8Array([cmf, flg, dictionaryId >>> 24, (dictionaryId >>> 16) & 0xff, (dictionaryId >>> 8) & 0xff, dictionaryId & 0xff]);
+    this.#header = zlibHeader(windowBits, dictionaryId);
   }
 
   /**
@@ -263,6 +259,72 @@ export class FastDeflater {
     }
     this.#end = keep;
     this.#hashed = Math.max(0, this.#hashed - shift);
+  }
+}
+
+/** The zlib header (RFC 1950): CMF (deflate, window size), FLG (fastest level, FDICT, check bits), DICTID. */
+function zlibHeader(windowBits: number, dictionaryId: number): Uint8Array {
+  const cmf = 0x08 | ((windowBits - 8) << 4);
+  let flg = 0x20;
+  flg += 31 - ((cmf * 256 + flg) % 31);
+  return new Uint8Array([cmf, flg, dictionaryId >>> 24, (dictionaryId >>> 16) & 0xff, (dictionaryId >>> 8) & 0xff, dictionaryId & 0xff]);
+}
+
+/** Most bytes one stored block holds (its LEN field is 16 bits). */
+const MAX_STORED = 0xffff;
+/** Z_SYNC_FLUSH's marker after a byte-aligned block: an empty stored block. */
+const SYNC_MARKER = [0x00, 0x00, 0x00, 0xff, 0xff];
+
+/**
+ * Compression level 0: each header block as stored (uncompressed) deflate
+ * blocks, then the sync marker; byte for byte what zlib writes at level 0 for
+ * a block under 64 KiB. A stored block never refers back, so there is no
+ * history to keep: pako's level 0 still copies every byte into its window and
+ * through its pending buffer and sums it into an Adler-32 that a SPDY header
+ * stream never sends, which made it cost more than this package's level 1.
+ */
+export class StoredDeflater {
+  readonly inputOffset = 0;
+  #input: Uint8Array = new Uint8Array(1024);
+  #output: Uint8Array = new Uint8Array(1024);
+  #header: Uint8Array | undefined;
+
+  constructor(windowBits: number, dictionaryId: number) {
+    // The window size and dictionary still go in the header: the peer's inflater sets up both.
+    this.#header = zlibHeader(windowBits, dictionaryId);
+  }
+
+  reserve(size: number): Uint8Array {
+    this.#input = sized(this.#input, size);
+    return this.#input;
+  }
+
+  /** Frames the `size` bytes written into the reserved buffer; returns a view valid until the next call. */
+  compress(size: number): Uint8Array {
+    const header = this.#header;
+    const bound = (header?.length ?? 0) + size + 5 * Math.ceil(size / MAX_STORED) + SYNC_MARKER.length;
+    const output = (this.#output = sized(this.#output, bound));
+    let out = 0;
+    if (header !== undefined) {
+      output.set(header);
+      out = header.length;
+      this.#header = undefined;
+    }
+    const input = this.#input;
+    for (let p = 0; p < size; ) {
+      const n = Math.min(MAX_STORED, size - p);
+      // BFINAL 0, BTYPE 00, padded to the byte; LEN and its complement NLEN, little-endian.
+      output[out] = 0;
+      output[out + 1] = n & 0xff;
+      output[out + 2] = n >>> 8;
+      output[out + 3] = ~n & 0xff;
+      output[out + 4] = (~n >>> 8) & 0xff;
+      output.set(input.subarray(p, p + n), out + 5);
+      out += 5 + n;
+      p += n;
+    }
+    for (const byte of SYNC_MARKER) output[out++] = byte;
+    return output.subarray(0, out);
   }
 }
 

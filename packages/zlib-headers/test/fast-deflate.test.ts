@@ -1,5 +1,7 @@
 import { constants as zc, inflateSync } from 'node:zlib';
 import * as fc from 'fast-check';
+import ZStream from 'pako/lib/zlib/zstream.js';
+import { deflate, deflateInit2, deflateSetDictionary } from 'pako/lib/zlib/deflate.js';
 import { describe, expect, it } from 'vitest';
 import { HeaderDeflater, HeaderInflater, type HeaderList, dictionaryFor, encodeNameValueBlock } from '../src/index.js';
 import { hex } from './helpers.js';
@@ -81,5 +83,48 @@ describe('level 1: the single-pass compressor', () => {
     const again = deflater.deflate(request);
     expect(first.length).toBeLessThan(encodeNameValueBlock(request, 3).length);
     expect(again.length).toBeLessThan(16);
+  });
+});
+
+describe('level 0: stored blocks', () => {
+  /** pako's level 0, the reference the stored-block writer must match. */
+  function pakoStored(version: 2 | 3, windowBits: number, blocks: Uint8Array[]): Uint8Array[] {
+    const strm = new ZStream();
+    deflateInit2(strm, 0, 8, windowBits, 1, 0);
+    deflateSetDictionary(strm, dictionaryFor(version));
+    return blocks.map((block) => {
+      const output = new Uint8Array(block.length + 64);
+      Object.assign(strm, { input: block, next_in: 0, avail_in: block.length, output, next_out: 0, avail_out: output.length });
+      deflate(strm, 2 /* Z_SYNC_FLUSH */);
+      return output.slice(0, strm.next_out);
+    });
+  }
+
+  for (const version of [2, 3] as const) {
+    it(`SPDY/${version}: byte for byte what zlib writes at level 0, readable by C zlib`, () => {
+      fc.assert(
+        fc.property(lists, fc.integer({ min: 9, max: 15 }), (headerLists, windowBits) => {
+          const deflater = new HeaderDeflater(version, { level: 0, windowBits });
+          const blocks = headerLists.map((list) => deflater.deflate(list));
+          const raw = headerLists.map((list) => encodeNameValueBlock(list, version));
+          expect(blocks.map(hex)).toEqual(pakoStored(version, windowBits, raw).map(hex));
+          expect(hex(cZlibInflate(version, blocks))).toBe(hex(concat(raw)));
+        }),
+        { numRuns: 40 },
+      );
+    });
+  }
+
+  it('splits a block above 64 KiB into several stored blocks', () => {
+    const deflater = new HeaderDeflater(3, { level: 0 });
+    const inflater = new HeaderInflater(3, { maxHeaderListSize: 1 << 20 });
+    const lists: HeaderList[] = [[['big', 'q'.repeat(200_000)]], [['x', 'y']]];
+    const blocks = lists.map((list) => deflater.deflate(list));
+    // Four stored blocks (three full ones) of 5-byte headers, plus the zlib header and the sync marker.
+    const raw = encodeNameValueBlock(lists[0]!, 3);
+    expect(blocks[0]!.length).toBe(6 + raw.length + 4 * 5 + 5);
+    expect(hex(cZlibInflate(3, blocks))).toBe(hex(concat(lists.map((list) => encodeNameValueBlock(list, 3)))));
+    expect(inflater.inflate(blocks[0]!)).toEqual(lists[0]);
+    expect(inflater.inflate(blocks[1]!)).toEqual(lists[1]);
   });
 });
