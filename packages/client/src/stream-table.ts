@@ -10,12 +10,15 @@
  * leaves, and arrays left behind by growth are cleared too.
  *
  * Open addressing with linear probing; ids are positive integers (0 marks a
- * free slot), and consecutive ids fill consecutive slots.
+ * free slot). Ids are scattered by a multiplicative hash: consecutive ids in
+ * consecutive slots would form one long run, which every delete walks.
  */
 export class StreamTable<T> {
   private ids = new Uint32Array(16);
   private values: (T | undefined)[] = new Array<T | undefined>(16).fill(undefined);
   private mask = 15;
+  /** 32 - log2(slots): the hash's top bits index the table. */
+  private shift = 28;
   private count = 0;
 
   get size(): number {
@@ -84,8 +87,8 @@ export class StreamTable<T> {
   }
 
   private home(id: number): number {
-    // Our streams have odd ids and pushed ones even: halving keeps both dense.
-    return (id >>> 1) & this.mask;
+    // Fibonacci hashing: 2^32 / golden ratio.
+    return Math.imul(id, 0x9e3779b1) >>> this.shift;
   }
 
   private find(id: number): number {
@@ -104,6 +107,7 @@ export class StreamTable<T> {
     this.ids = new Uint32Array(ids.length * 2);
     this.values = new Array<T | undefined>(ids.length * 2).fill(undefined);
     this.mask = this.ids.length - 1;
+    this.shift -= 1;
     this.count = 0;
     for (let slot = 0; slot < ids.length; slot++) {
       const id = ids[slot] as number;
