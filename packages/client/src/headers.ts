@@ -102,10 +102,29 @@ export function headerValue(list: HeaderList, name: string): string | undefined 
   return undefined;
 }
 
+const STATUS = /^\s*(\d{3})(?:\s+(.*))?$/;
+const WHITESPACE = /\s/;
+
 /** `:status` ("200" or "200 OK") as a number and a reason phrase. */
 export function parseStatus(value: string | undefined): { status: number; statusText: string } | undefined {
   if (value === undefined) return undefined;
-  const match = /^\s*(\d{3})(?:\s+(.*))?$/.exec(value);
+  // The usual forms, "200" and "200 OK" (a one-word reason), without a match array.
+  if (value.length === 3 || (value.length > 4 && value.charCodeAt(3) === 0x20 && !WHITESPACE.test(value.slice(4)))) {
+    const status = threeDigits(value);
+    if (status >= 0) return { status, statusText: value.length === 3 ? '' : value.slice(4) };
+  }
+  const match = STATUS.exec(value);
   if (match === null) return undefined;
   return { status: Number(match[1]), statusText: match[2] ?? '' };
+}
+
+/** The number the first three characters of `value` spell when they are digits, else -1. */
+function threeDigits(value: string): number {
+  let n = 0;
+  for (let i = 0; i < 3; i++) {
+    const digit = value.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
 }

@@ -300,7 +300,8 @@ export class ClientRequest extends Writable implements StreamSink {
       return;
     }
     this.emit('stream', this.streamId);
-    if (!hasBody) this.release();
+    // Not inside the session's pull(): the callbacks may run now.
+    if (!hasBody) this.release(false);
   }
 
   private resume(): void {
@@ -311,13 +312,13 @@ export class ClientRequest extends Writable implements StreamSink {
   private provide(maxLength: number): DataProviderResult {
     if (this.queue.length === 0) {
       if (!this.ended) return 'deferred';
-      this.release();
+      this.release(true);
       return { data: EMPTY, end: true };
     }
     const data = this.take(maxLength);
     this.bytesTaken += data.length;
     const end = this.ended && this.queue.length === 0;
-    if (this.queue.length === 0) this.release();
+    if (this.queue.length === 0) this.release(true);
     return { data, end };
   }
 
@@ -348,16 +349,18 @@ export class ClientRequest extends Writable implements StreamSink {
   }
 
   /**
-   * Completes the pending write and final callbacks. Deferred: the provider
-   * runs inside the session's pull(), and a callback may write again.
+   * Completes the pending write and final callbacks. `deferred` from the data
+   * provider: it runs inside the session's pull(), and a callback may write again.
    */
-  private release(): void {
+  private release(deferred: boolean): void {
     const write = this.writeCallback;
     const final = this.queue.length === 0 && this.ended ? this.finalCallback : undefined;
     this.writeCallback = undefined;
     if (final !== undefined) this.finalCallback = undefined;
-    if (write === undefined) {
-      // A body-less request only has its final callback: no closure needed.
+    if (!deferred) {
+      write?.();
+      final?.();
+    } else if (write === undefined) {
       if (final !== undefined) queueMicrotask(final);
     } else {
       queueMicrotask(() => {

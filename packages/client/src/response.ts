@@ -15,6 +15,9 @@ interface BodyConsumer {
   fail(error: Error): void;
 }
 
+/** The consumer of a body read whole at once: nothing more arrives after the end. */
+const DRAINED: BodyConsumer = { deliver() {}, end() {}, fail() {} };
+
 /**
  * A response body as a Node Readable. Bytes count as consumed (and are
  * credited back to the server's send window) when the reader takes them, not
@@ -179,6 +182,16 @@ export class SpdyResponse {
   /** Reads the whole body (rejects if the stream fails before its end). */
   bytes(): Promise<Buffer> {
     if (this.consumer instanceof ResponseBody) return collect(this.consumer);
+    if (this.consumer === undefined && this.ended && this.error === undefined) {
+      // The whole body is here already (usual for a small response): nothing to wait for.
+      this.consumer = DRAINED;
+      const chunks = this.buffered;
+      this.buffered = [];
+      let length = 0;
+      for (const chunk of chunks) length += chunk.length;
+      this.credit(length);
+      return Promise.resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length));
+    }
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let length = 0;

@@ -40,6 +40,14 @@ describe('response headers', () => {
     expect(parseStatus('200 OK')).toEqual({ status: 200, statusText: 'OK' });
     expect(parseStatus('404')).toEqual({ status: 404, statusText: '' });
     expect(parseStatus('nope')).toBeUndefined();
+    // The forms the fast path leaves to the full grammar give what it gives.
+    expect(parseStatus('404 Not Found')).toEqual({ status: 404, statusText: 'Not Found' });
+    expect(parseStatus(' 200  OK')).toEqual({ status: 200, statusText: 'OK' });
+    expect(parseStatus('200\tOK')).toEqual({ status: 200, statusText: 'OK' });
+    expect(parseStatus('2x0')).toBeUndefined();
+    expect(parseStatus('200 OK\n')).toBeUndefined();
+    expect(parseStatus('200 ')).toEqual({ status: 200, statusText: '' });
+    expect(parseStatus('2000')).toBeUndefined();
     expect(parseStatus(undefined)).toBeUndefined();
   });
 });
