@@ -52,19 +52,50 @@ export function* headerPairs(headers: RequestHeaders | undefined): Generator<[st
   }
 }
 
+/** What a request's pseudo-headers take from its URL. */
+export interface RequestTarget {
+  /** Path and query (`:path`). */
+  readonly path: string;
+  /** `host[:port]` (`:host`). */
+  readonly host: string;
+  /** `http` or `https` (`:scheme`). */
+  readonly scheme: string;
+}
+
+/**
+ * Characters the URL parser keeps as they are in a path and query of an
+ * http(s) URL (no `'`, which it escapes in a query; no `\\`, `#`, spaces,
+ * controls or non-ASCII).
+ */
+const PLAIN_PATH = /^\/(?!\/)[\w\-.~!$&()*+,;=:@/%?]*$/;
+const DOT_SEGMENT = /\/\.|%2e/i;
+
+/**
+ * Whether `path` on a bare origin makes a URL whose path and query are
+ * `path` itself: only plain characters, no dot segment (`/.`, `%2e`, looked
+ * for anywhere), not `//host`, no empty query.
+ */
+export function isPlainPath(path: string): boolean {
+  return PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path) && path.charCodeAt(path.length - 1) !== 0x3f;
+}
+
+export function targetOf(url: URL): RequestTarget {
+  return { path: `${url.pathname || '/'}${url.search}`, host: url.host, scheme: url.protocol.slice(0, -1) };
+}
+
 /**
  * The SYN_STREAM header list of a request: the v3 pseudo-headers (the session
  * maps them to v2 names when needed) then the caller's headers, without
  * connection-specific ones. Repeated names stay separate pairs: the header
  * block encoder joins them with NUL as the spec requires.
  */
-export function buildRequestHeaders(url: URL, method: string, headers: RequestHeaders | undefined): HeaderList {
+export function buildRequestHeaders(target: RequestTarget, method: string, headers: RequestHeaders | undefined): HeaderList {
   const list: HeaderList = [
     [':method', method.toUpperCase()],
-    [':path', `${url.pathname || '/'}${url.search}`],
+    [':path', target.path],
     [':version', 'HTTP/1.1'],
-    [':host', url.host],
-    [':scheme', url.protocol.slice(0, -1)],
+    [':host', target.host],
+    [':scheme', target.scheme],
   ];
   if (headers === undefined) return list;
   for (const pair of headerPairs(headers)) {

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { RstStatus } from '@spdy/frames';
 import type { DataProviderResult } from '@spdy/session';
 import { SpdyClientError, abortError } from './errors.js';
-import { buildRequestHeaders, headerValue, toHeaderRecord, type HeaderList, type RequestHeaders, type ResponseHeaders } from './headers.js';
+import { buildRequestHeaders, headerValue, targetOf, toHeaderRecord, type HeaderList, type RequestHeaders, type RequestTarget, type ResponseHeaders } from './headers.js';
 import { ResponseAssembler, noResponseError, type SpdyResponse } from './response.js';
 import type { ClientSession } from './session.js';
 
@@ -73,7 +73,6 @@ export class SpdyPush {
  * undefined after a normal close; always emitted once), 'error'.
  */
 export class ClientRequest extends Writable implements StreamSink {
-  readonly url: URL;
   readonly method: string;
   /** The SYN_STREAM headers. */
   readonly rawHeaders: HeaderList;
@@ -100,13 +99,26 @@ export class ClientRequest extends Writable implements StreamSink {
   private rejectResponse!: (error: unknown) => void;
   /** The signal's listener; only a request with a signal needs one. */
   private readonly onAbort: (() => void) | undefined;
+  /** `url` once parsed; `href` is parsed on first use when the session already knew the target. */
+  private parsedUrl: URL | undefined;
+  private readonly href: string;
 
-  constructor(url: string | URL, options: RequestOptions = {}) {
+  /**
+   * `target`: for a session's own use, the pseudo-headers of `url` (a string
+   * the URL parser would leave as it is), so that it need not be parsed.
+   */
+  constructor(url: string | URL, options: RequestOptions = {}, target?: RequestTarget) {
     // Not destroyed when the body is written: the stream lives until the response ends, and destroy() means cancel.
     super({ decodeStrings: true, autoDestroy: false });
-    this.url = typeof url === 'string' ? new URL(url) : url;
+    if (typeof url === 'string' && target !== undefined) {
+      this.href = url;
+    } else {
+      this.parsedUrl = typeof url === 'string' ? new URL(url) : url;
+      this.href = this.parsedUrl.href;
+      target = targetOf(this.parsedUrl);
+    }
     this.method = (options.method ?? 'GET').toUpperCase();
-    this.rawHeaders = buildRequestHeaders(this.url, this.method, options.headers);
+    this.rawHeaders = buildRequestHeaders(target, this.method, options.headers);
     this.priority = options.priority;
     this.response = new Promise<SpdyResponse>((resolve, reject) => {
       this.resolveResponse = resolve;
@@ -124,6 +136,11 @@ export class ClientRequest extends Writable implements StreamSink {
       this.wholeBody = typeof options.body === 'string' ? Buffer.from(options.body) : Buffer.from(options.body.buffer, options.body.byteOffset, options.body.byteLength);
       this.end(this.wholeBody);
     }
+  }
+
+  get url(): URL {
+    this.parsedUrl ??= new URL(this.href);
+    return this.parsedUrl;
   }
 
   /** Whether the response headers arrived. */
@@ -257,7 +274,7 @@ export class ClientRequest extends Writable implements StreamSink {
 
   private newAssembler(): ResponseAssembler {
     return new ResponseAssembler(
-      this.url,
+      () => this.url,
       () => this.streamId ?? 0,
       (length) => {
         if (this.streamId !== undefined) this.session?.credit(this.streamId, length);

@@ -94,9 +94,12 @@ export class SpdyResponse {
   private ended = false;
   private error: Error | undefined;
 
+  /** `url`, or how to make it when first asked for. */
+  private urlOrMaker: URL | (() => URL);
+
   constructor(
-    /** The URL this responds to (for a push, the pushed URL). */
-    readonly url: URL,
+    /** The URL this responds to (for a push, the pushed URL), or a function that makes it when first asked for. */
+    url: URL | (() => URL),
     /** The SPDY stream carrying it. */
     readonly streamId: number,
     rawHeaders: HeaderList,
@@ -104,10 +107,17 @@ export class SpdyResponse {
     /** Resets the stream (CANCEL) when the reader gives up on the body. */
     private readonly cancel: () => void,
   ) {
+    this.urlOrMaker = url;
     const parsed = parseStatus(headerValue(rawHeaders, ':status'));
     this.status = parsed?.status ?? 200;
     this.statusText = parsed?.statusText ?? '';
     this.rawHeaders = rawHeaders;
+  }
+
+  /** The URL this responds to (for a push, the pushed URL). */
+  get url(): URL {
+    if (typeof this.urlOrMaker === 'function') this.urlOrMaker = this.urlOrMaker();
+    return this.urlOrMaker;
   }
 
   /** Regular headers, node:http style (lower-case names, repeated values joined, `set-cookie` an array). */
@@ -280,7 +290,7 @@ export class ResponseAssembler {
   private ended = false;
 
   constructor(
-    private readonly url: URL,
+    private readonly url: URL | (() => URL),
     private readonly streamId: () => number,
     private readonly credit: (length: number) => void,
     private readonly cancel: () => void,

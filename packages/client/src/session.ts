@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { GoawayStatus, RstStatus, type ProtocolVersion } from '@spdy/frames';
 import { Session, type BodyInit, type SessionEvent, type SessionEventType, type SessionOptions } from '@spdy/session';
-import type { HeaderList } from './headers.js';
+import { isPlainPath, type HeaderList, type RequestTarget } from './headers.js';
 import { SpdyClientError, streamResetError } from './errors.js';
 import { ClientRequest, PushStream, type RequestOptions, type SpdyPush, type StreamSink } from './request.js';
 import { StreamTable } from './stream-table.js';
@@ -96,8 +96,8 @@ export class ClientSession extends EventEmitter {
   private readonly streams = new StreamTable<StreamSink>();
   private readonly pings = new Map<number, { resolve: (rtt: number) => void; reject: (error: Error) => void }>();
   private readonly trace: TraceListener | undefined;
-  /** Whether `origin` is exactly `scheme://host[:port]`, so that a path can be appended to it. */
-  private readonly bareOrigin: boolean;
+  /** `:host` and `:scheme` when `origin` is exactly `scheme://host[:port]`, so that a path can be appended to it. */
+  private readonly originTarget: Omit<RequestTarget, 'path'> | undefined;
   private input: ArrayBufferLike | undefined;
   private writeBlocked = false;
   private flushScheduled = false;
@@ -117,7 +117,8 @@ export class ClientSession extends EventEmitter {
     this.socket = socket;
     this.version = options.version;
     this.origin = options.origin;
-    this.bareOrigin = URL.canParse(this.origin) && new URL(this.origin).origin === this.origin;
+    const originUrl = URL.canParse(this.origin) ? new URL(this.origin) : undefined;
+    this.originTarget = originUrl?.origin === this.origin ? { host: originUrl.host, scheme: originUrl.protocol.slice(0, -1) } : undefined;
     this.alpnProtocol = options.alpnProtocol;
     this.trace = options.trace;
     this.engine = new Session({
@@ -161,7 +162,12 @@ export class ClientSession extends EventEmitter {
 
   /** Starts a request on this session; `url` may be a path relative to the origin. */
   request(url: string | URL, options: RequestOptions = {}): ClientRequest {
-    const request = new ClientRequest(this.resolve(url), options);
+    const origin = this.originTarget;
+    const request =
+      origin !== undefined && typeof url === 'string' && isPlainPath(url)
+        ? // The URL is the origin and the path as they are: parsed only if someone asks for request.url.
+          new ClientRequest(this.origin + url, options, { path: url, host: origin.host, scheme: origin.scheme })
+        : new ClientRequest(this.resolve(url), options);
     this.adopt(request);
     return request;
   }
@@ -172,7 +178,7 @@ export class ClientSession extends EventEmitter {
    * without parsing the origin again per request.
    */
   private resolve(url: string | URL): URL {
-    if (this.bareOrigin && typeof url === 'string' && url.charCodeAt(0) === 0x2f && !HOST_AFTER_SLASH.has(url.charCodeAt(1))) {
+    if (this.originTarget !== undefined && typeof url === 'string' && url.charCodeAt(0) === 0x2f && !HOST_AFTER_SLASH.has(url.charCodeAt(1))) {
       return new URL(this.origin + url);
     }
     return new URL(url, this.origin);

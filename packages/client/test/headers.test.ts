@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildRequestHeaders, parseStatus, toHeaderRecord } from '../src/headers.js';
+import { buildRequestHeaders, parseStatus, targetOf, toHeaderRecord } from '../src/headers.js';
 
 describe('request headers', () => {
   it('puts the pseudo-headers first, lower-cases names, drops connection headers, keeps repeats', () => {
-    const list = buildRequestHeaders(new URL('https://example.com:8443/p?q=1'), 'post', {
+    const list = buildRequestHeaders(targetOf(new URL('https://example.com:8443/p?q=1')), 'post', {
       Host: 'ignored',
       Connection: 'keep-alive',
       'Transfer-Encoding': 'chunked',
@@ -23,7 +23,7 @@ describe('request headers', () => {
   });
 
   it('accepts a WHATWG Headers object', () => {
-    const list = buildRequestHeaders(new URL('http://h/'), 'GET', new Headers({ 'Content-Type': 'text/plain' }));
+    const list = buildRequestHeaders(targetOf(new URL('http://h/')), 'GET', new Headers({ 'Content-Type': 'text/plain' }));
     expect(list.at(-1)).toEqual(['content-type', 'text/plain']);
   });
 });
