@@ -35,6 +35,8 @@ export interface RequestOptions {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Not destroyed when the body is written: the stream lives until the response ends, and destroy() means cancel. */
+const WRITABLE_OPTIONS = { decodeStrings: true, autoDestroy: false } as const;
 const noop = (): void => {};
 
 /** A pushed resource: the request the server answered for us, and its response. */
@@ -108,8 +110,7 @@ export class ClientRequest extends Writable implements StreamSink {
    * the URL parser would leave as it is), so that it need not be parsed.
    */
   constructor(url: string | URL, options: RequestOptions = {}, target?: RequestTarget) {
-    // Not destroyed when the body is written: the stream lives until the response ends, and destroy() means cancel.
-    super({ decodeStrings: true, autoDestroy: false });
+    super(WRITABLE_OPTIONS);
     if (typeof url === 'string' && target !== undefined) {
       this.href = url;
     } else {

@@ -79,9 +79,9 @@ export class SpdyResponse {
   readonly statusText: string;
   /** Every header as received, pseudo-headers (`:status`, `:version`) included. */
   readonly rawHeaders: HeaderList;
-  /** Headers received after the response headers (HEADERS frames); complete once the body ends. */
-  readonly trailers: ResponseHeaders = {};
-  readonly rawTrailers: HeaderList = [];
+  /** Made on first use: most responses have no trailers. */
+  private trailerRecord: ResponseHeaders | undefined;
+  private trailerList: HeaderList | undefined;
 
   private recordHeaders: ResponseHeaders | undefined;
   /**
@@ -124,6 +124,17 @@ export class SpdyResponse {
   get headers(): ResponseHeaders {
     this.recordHeaders ??= toHeaderRecord(this.rawHeaders);
     return this.recordHeaders;
+  }
+
+  /** Headers received after the response headers (HEADERS frames); complete once the body ends. */
+  get trailers(): ResponseHeaders {
+    this.trailerRecord ??= {};
+    return this.trailerRecord;
+  }
+
+  get rawTrailers(): HeaderList {
+    this.trailerList ??= [];
+    return this.trailerList;
   }
 
   /** The HTTP version the server named in `:version` (e.g. `HTTP/1.1`). */

@@ -99,8 +99,15 @@ it('receives trailers sent in a HEADERS frame after the body', async () => {
   const request = session.request('/trailers').end();
   const trailers = new Promise((resolve) => request.once('trailers', resolve));
   const response = await request.response;
+  // Taken before the trailers arrive: the same objects are filled in.
+  const early = response.trailers;
+  const earlyRaw = response.rawTrailers;
+  expect(early).toEqual({});
   expect((await response.bytes()).toString()).toBe('some body');
-  expect(response.trailers).toEqual({ 'x-checksum': 'abc' });
+  expect(response.trailers).toBe(early);
+  expect(response.rawTrailers).toBe(earlyRaw);
+  expect(early).toEqual({ 'x-checksum': 'abc' });
+  expect(earlyRaw).toEqual([['x-checksum', 'abc']]);
   expect(await trailers).toEqual([['x-checksum', 'abc']]);
 });
 
