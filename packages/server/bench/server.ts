@@ -129,11 +129,25 @@ function median(values: number[]): number {
 
 const format = (n: number): string => (n >= 100 ? String(Math.round(n)) : n.toPrecision(3));
 
-/** Alternating rounds of each contender, after one warm-up round each; medians. */
+/** Most warm-up rounds per contender. */
+const MAX_WARMUPS = 6;
+
+/**
+ * Warm-up rounds until two in a row agree within 10% (V8 optimises each
+ * server process on its own, and a cluster's workers each see part of the
+ * load, so they take longer), then alternating rounds of each contender;
+ * medians.
+ */
 async function measure(contenders: Record<string, () => Promise<number>>): Promise<Record<string, number>> {
   const runs: Record<string, number[]> = {};
   for (const [name, run] of Object.entries(contenders)) {
-    await run();
+    let last = await run();
+    for (let i = 1; i < (QUICK ? 1 : MAX_WARMUPS); i++) {
+      const rate = await run();
+      const settled = Math.abs(rate - last) <= 0.1 * Math.max(rate, last);
+      last = rate;
+      if (settled) break;
+    }
     runs[name] = [];
   }
   for (let i = 0; i < ROUNDS; i++) for (const [name, run] of Object.entries(contenders)) runs[name]!.push(await run());
