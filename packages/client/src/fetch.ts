@@ -39,8 +39,10 @@ interface Attempt {
 export async function fetch(input: string | URL | Request, init: SpdyRequestInit = {}): Promise<Response> {
   const { pool = globalPool(), onPush, priority, ...rest } = init;
   const request = new Request(input, { ...rest, duplex: 'half' } as RequestInit);
-  const signal = request.signal;
-  signal.throwIfAborted();
+  // The Request's own signal follows the caller's, if any: without one it never
+  // aborts, and listening to it (an EventTarget) would only cost time.
+  const signal = init.signal != null || input instanceof Request ? request.signal : undefined;
+  signal?.throwIfAborted();
   const streamed = isReadableStream(init.body);
   let attempt: Attempt = {
     url: new URL(request.url),
@@ -75,13 +77,13 @@ function redirected(previous: Attempt, status: number, url: URL): Attempt {
 async function fetchOnce(
   pool: SessionPool,
   attempt: Attempt,
-  options: { priority: number | undefined; signal: AbortSignal; onPush: SpdyRequestInit['onPush'] },
+  options: { priority: number | undefined; signal: AbortSignal | undefined; onPush: SpdyRequestInit['onPush'] },
 ): Promise<Response> {
   const { url, method, headers, body } = attempt;
   if (body instanceof Uint8Array) headers.set('content-length', String(body.length));
   let session;
   try {
-    session = await abortable(pool.get(url), options.signal);
+    session = await (options.signal === undefined ? pool.get(url) : abortable(pool.get(url), options.signal));
   } catch (error) {
     if (error instanceof SpdyClientError && error.code === 'ERR_SPDY_NOT_NEGOTIATED') return fetchHttp1(pool, attempt, options.signal);
     throw networkError(error, options.signal);
@@ -142,10 +144,10 @@ function withUrl(response: Response, url: URL, redirected: boolean): Response {
 }
 
 /** HTTP/1.1 over node:https, for servers whose ALPN chose no SPDY. */
-function fetchHttp1(pool: SessionPool, attempt: Attempt, signal: AbortSignal): Promise<Response> {
+function fetchHttp1(pool: SessionPool, attempt: Attempt, signal: AbortSignal | undefined): Promise<Response> {
   const { url, method, headers, body } = attempt;
   return new Promise((resolve, reject) => {
-    const request = https.request(url, { method, headers: Object.fromEntries(headers), agent: pool.http1Agent, signal });
+    const request = https.request(url, { method, headers: Object.fromEntries(headers), agent: pool.http1Agent, ...(signal !== undefined && { signal }) });
     request.on('error', (error) => reject(networkError(error, signal)));
     request.on('response', (res: IncomingMessage) => {
       const responseHeaders = new Headers();
@@ -176,8 +178,8 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /** fetch's convention: network failures are `TypeError('fetch failed')` with the cause; aborts keep their reason. */
-function networkError(error: unknown, signal: AbortSignal): unknown {
-  if (signal.aborted) return signal.reason;
+function networkError(error: unknown, signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted === true) return signal.reason;
   return new TypeError('fetch failed', { cause: error });
 }
 

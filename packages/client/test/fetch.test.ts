@@ -171,6 +171,15 @@ describe('fetch', () => {
     await expect(reader.read()).rejects.toThrow('enough');
   });
 
+  it('follows the signal of a Request given as input', async () => {
+    const controller = new AbortController();
+    const response = await fetch(new Request(`${server.origin}/slow`, { signal: controller.signal }), { pool });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    expect((await reader.read()).value?.length).toBe(100);
+    controller.abort(new Error('enough'));
+    await expect(reader.read()).rejects.toThrow('enough');
+  });
+
   it('rejects with an already aborted signal, and with TypeError("fetch failed") when nothing listens', async () => {
     await expect(fetch(`${server.origin}/info`, { pool, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
     const closed = await engineServer(3.1, respond);
