@@ -8,11 +8,10 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { GoawayStatus, RstStatus, type ProtocolVersion } from '@spdy/frames';
-import { Session, type BodyInit, type SessionEvent, type SessionEventType, type SessionOptions } from '@spdy/session';
+import { Session, StreamTable, type BodyInit, type SessionEvent, type SessionEventType, type SessionOptions } from '@spdy/session';
 import { isPlainPath, type HeaderList, type RequestTarget } from './headers.js';
 import { SpdyClientError, streamResetError } from './errors.js';
 import { ClientRequest, PushStream, type RequestOptions, type SpdyPush, type StreamSink } from './request.js';
-import { StreamTable } from './stream-table.js';
 import type { TraceListener } from './trace.js';
 
 /** Engine settings a client may tune (the rest is decided by the transport). */

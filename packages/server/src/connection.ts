@@ -10,7 +10,7 @@
  */
 
 import { GoawayStatus, RstStatus, type ProtocolVersion, type SpdyProtocolError } from '@spdy/frames';
-import { Session, type BodyInit, type HeadersInit, type SessionEvent } from '@spdy/session';
+import { Session, StreamTable, type BodyInit, type HeadersInit, type SessionEvent } from '@spdy/session';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { pinPrototypeChain } from './compat.js';
@@ -48,8 +48,9 @@ const clock = (): number => performance.now();
 export class SpdyConnection implements StreamHost {
   readonly session: Session;
   readonly encrypted: boolean;
-  private readonly streams = new Map<number, StreamEntry>();
-  private readonly pushes = new Map<number, () => void>();
+  /** Not Maps: a Map that churns an entry per request keeps requests alive in the old generation (see StreamTable). */
+  private readonly streams = new StreamTable<StreamEntry>();
+  private readonly pushes = new StreamTable<() => void>();
   /** Streams opened during the current `receive`, dispatched after it returns. */
   private pending: StreamEntry[] = [];
   private writeBlocked = false;

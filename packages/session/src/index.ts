@@ -1,5 +1,6 @@
 export { Session } from './session.js';
 export { SessionStateError } from './errors.js';
+export { StreamTable } from './stream-table.js';
 export { ALPN_PROTOCOLS, alpnToVersion, versionToAlpn } from './alpn.js';
 export {
   STREAM_INPUTS,

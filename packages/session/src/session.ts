@@ -47,6 +47,7 @@ import {
 } from '@spdy/frames';
 import { HeaderDeflater, HeaderInflater, type HeaderList, defaultCompressionLevel } from '@spdy/zlib-headers';
 import { SessionStateError } from './errors.js';
+import { StreamTable } from './stream-table.js';
 import { RateCounter } from './limits.js';
 import { ReceiveWindow, growWindow } from './flow.js';
 import {
@@ -143,7 +144,7 @@ export class Session {
   private readonly deflater: HeaderDeflater;
   private readonly inflater: HeaderInflater;
 
-  private readonly streams = new Map<number, Stream>();
+  private readonly streams = new StreamTable<Stream>();
   /** Next id for a stream we open: odd for clients, even for servers (§2.3.2). */
   private nextStreamId: number;
   /** Highest id of a SYN_STREAM the peer sent (ordering, §2.3.2). */
@@ -893,7 +894,7 @@ export class Session {
     const delta = value - this.peerInitialWindow;
     this.peerInitialWindow = value;
     if (delta === 0) return;
-    for (const stream of [...this.streams.values()]) {
+    for (const stream of this.streams.values()) {
       const grown = growWindow(stream.sendWindow, delta);
       if (grown === undefined) {
         // §2.6.8: the new initial size pushed this window past 2^31-1.
@@ -1141,7 +1142,7 @@ export class Session {
   }
 
   private closeAllStreams(status: number): void {
-    for (const stream of [...this.streams.values()]) this.closeStream(stream, status, undefined);
+    for (const stream of this.streams.values()) this.closeStream(stream, status, undefined);
   }
 
   // --- Session end ----------------------------------------------------------

@@ -25,6 +25,12 @@ describe('StreamTable', () => {
         }
         for (const [key, value] of model) expect(table.get(key)).toBe(value);
         expect(new Map(table.entries())).toEqual(model);
+        const byNumber = (a: number, b: number): number => a - b;
+        expect(table.values().sort(byNumber)).toEqual([...model.values()].sort(byNumber));
+        table.clear();
+        expect(table.size).toBe(0);
+        expect(table.entries()).toEqual([]);
+        for (const key of model.keys()) expect(table.has(key)).toBe(false);
       }),
       { numRuns },
     );

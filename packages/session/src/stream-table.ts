@@ -7,7 +7,11 @@
  * when they were replaced: each scavenge then promotes the request objects
  * until the next full GC (measured: 35-55% of all allocation promoted, a
  * quarter of the client's time in GC). Here a slot is cleared when its stream
- * leaves, and arrays left behind by growth are cleared too.
+ * leaves, and arrays left behind by growth are cleared too. The session, the
+ * server and the client keep their streams in one.
+ *
+ * It never shrinks: its size follows the most streams open at once, which the
+ * concurrent-streams limits bound.
  *
  * Open addressing with linear probing; ids are positive integers (0 marks a
  * free slot). Ids are scattered by a multiplicative hash: consecutive ids in
@@ -15,7 +19,7 @@
  */
 export class StreamTable<T> {
   private ids = new Uint32Array(16);
-  private values: (T | undefined)[] = new Array<T | undefined>(16).fill(undefined);
+  private items: (T | undefined)[] = new Array<T | undefined>(16).fill(undefined);
   private mask = 15;
   /** 32 - log2(slots): the hash's top bits index the table. */
   private shift = 28;
@@ -27,7 +31,7 @@ export class StreamTable<T> {
 
   get(id: number): T | undefined {
     const slot = this.find(id);
-    return slot < 0 ? undefined : this.values[slot];
+    return slot < 0 ? undefined : this.items[slot];
   }
 
   has(id: number): boolean {
@@ -39,13 +43,13 @@ export class StreamTable<T> {
     let slot = this.home(id);
     while (this.ids[slot] !== 0) {
       if (this.ids[slot] === id) {
-        this.values[slot] = value;
+        this.items[slot] = value;
         return;
       }
       slot = (slot + 1) & this.mask;
     }
     this.ids[slot] = id;
-    this.values[slot] = value;
+    this.items[slot] = value;
     this.count += 1;
     // At most half full, so probe sequences stay short.
     if (this.count * 2 > this.ids.length) this.grow();
@@ -66,14 +70,27 @@ export class StreamTable<T> {
       const stays = free < slot ? home > free && home <= slot : home > free || home <= slot;
       if (!stays) {
         this.ids[free] = other;
-        this.values[free] = this.values[slot];
+        this.items[free] = this.items[slot];
         free = slot;
       }
     }
     this.ids[free] = 0;
-    this.values[free] = undefined;
+    this.items[free] = undefined;
     this.count -= 1;
     return true;
+  }
+
+  /** A snapshot of the values, so that the caller may delete while walking it. */
+  values(): T[] {
+    const out: T[] = [];
+    for (let slot = 0; slot < this.ids.length; slot++) if (this.ids[slot] !== 0) out.push(this.items[slot] as T);
+    return out;
+  }
+
+  clear(): void {
+    this.ids.fill(0);
+    this.items.fill(undefined);
+    this.count = 0;
   }
 
   /** A snapshot of the entries, so that the caller may delete while walking it. */
@@ -81,7 +98,7 @@ export class StreamTable<T> {
     const out: Array<[number, T]> = [];
     for (let slot = 0; slot < this.ids.length; slot++) {
       const id = this.ids[slot] as number;
-      if (id !== 0) out.push([id, this.values[slot] as T]);
+      if (id !== 0) out.push([id, this.items[slot] as T]);
     }
     return out;
   }
@@ -103,9 +120,9 @@ export class StreamTable<T> {
 
   private grow(): void {
     const ids = this.ids;
-    const values = this.values;
+    const values = this.items;
     this.ids = new Uint32Array(ids.length * 2);
-    this.values = new Array<T | undefined>(ids.length * 2).fill(undefined);
+    this.items = new Array<T | undefined>(ids.length * 2).fill(undefined);
     this.mask = this.ids.length - 1;
     this.shift -= 1;
     this.count = 0;
