@@ -13,7 +13,7 @@ import {
   decodeFrames,
 } from '@spdy/frames';
 import { type HeaderList, HeaderFrameDecoder, HeaderInflater, decodeNameValueBlock, encodeNameValueBlock } from '@spdy/zlib-headers';
-import { Session, type SessionOptions } from '@spdy/session';
+import { Session, StreamTable, type SessionOptions } from '@spdy/session';
 import { chunks, splitInput } from './input.js';
 import { InvariantViolation, canonical, check, noThrow } from './invariant.js';
 import { Rng } from './rng.js';
@@ -240,10 +240,10 @@ export function sessionOptions(side: 'client' | 'server', config: number): Sessi
   };
 }
 
-function streamTable(session: Session): Map<number, unknown> {
+function streamTable(session: Session): StreamTable<unknown> {
   // The stream table is private; the bound on it is the point of this check.
   const streams: unknown = Reflect.get(session, 'streams');
-  if (!(streams instanceof Map)) throw new Error('Session no longer keeps its streams in `streams`: update the fuzz harness');
+  if (!(streams instanceof StreamTable)) throw new Error('Session no longer keeps its streams in `streams`: update the fuzz harness');
   return streams;
 }
 
