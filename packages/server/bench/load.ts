@@ -47,7 +47,11 @@ export interface Protocol {
   requests(firstId: number, count: number): Buffer;
   /** Reads the frame header at `b[p]`. */
   parse(b: Buffer, p: number): FrameHeader;
-  /** Answers a control frame (SETTINGS ack, PING), if it needs one; throws on GOAWAY and stream resets. */
+  /**
+   * Answers a control frame (SETTINGS ack, PING), if it needs one; throws on
+   * GOAWAY and stream resets. SPDY's SYN_REPLY and HEADERS carry their stream
+   * id in the payload: it fills in `header.streamId` for them.
+   */
   control(header: FrameHeader, payload: Buffer): Buffer | undefined;
   /** A connection window top-up of `delta` bytes. */
   windowUpdate(delta: number): Buffer;
