@@ -25,7 +25,7 @@ export function encodedFrameLength(frame: Frame, version: WireVersion): number {
   return FRAME_HEADER_SIZE + payloadLength(frame, checkVersion(version));
 }
 
-/** Encodes one frame into a new buffer of exactly its size. */
+/** Encodes one frame into bytes of exactly its size (from {@link allocateBytes}: a small frame is a view of a shared ArrayBuffer). */
 export function encodeFrame(frame: Frame, version: WireVersion): Uint8Array {
   const size = encodedFrameLength(frame, version);
   const out = allocateBytes(size);
