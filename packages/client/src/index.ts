@@ -18,6 +18,6 @@ export { SessionPool, globalPool, request, type PoolOptions } from './pool.js';
 export { fetch, toWebResponse, type SpdyRequestInit } from './fetch.js';
 export { urlfetch, BaseSPDYStreamHandler, type StreamHandlerClass, type UrlFetcher, type UrlFetchOptions } from './urlfetch.js';
 export { SpdyAgent, type SpdyAgentOptions } from './agent.js';
-export { SpdyClientError, type SpdyClientErrorCode } from './errors.js';
+export { SpdyClientError, type SpdyClientErrorCode, type SpdyClientErrorOptions } from './errors.js';
 export { formatTraceEvent, type TraceEvent, type TraceListener } from './trace.js';
-export type { RequestHeaders, ResponseHeaders } from './headers.js';
+export type { HeaderList, RequestHeaders, ResponseHeaders } from './headers.js';

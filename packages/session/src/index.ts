@@ -8,6 +8,7 @@ export {
   STREAM_TRANSITIONS,
   type StreamInput,
   type StreamState,
+  type StreamTransitionRow,
   type Transition,
   type TransitionError,
   transition,

@@ -135,10 +135,11 @@ const L_HALF_CLOSED = fail('ERR_STREAM_HALF_CLOSED', 'local', 0, 'we already sen
 const L_RESERVED = fail('ERR_STREAM_RESERVED', 'local', 0, 'a pushed stream sends its response headers before DATA');
 const L_NO_REPLY = fail('ERR_STREAM_NO_REPLY', 'local', 0, 'SYN_REPLY answers a stream the peer opened');
 
-type Row = { readonly [I in StreamInput]: Transition };
+/** One state's row of the transition table: what each input does from that state. */
+export type StreamTransitionRow = { readonly [I in StreamInput]: Transition };
 
 /** The table. Every (state, input) pair has an entry; the type makes a missing one a compile error. */
-export const STREAM_TRANSITIONS: { readonly [S in StreamState]: Row } = {
+export const STREAM_TRANSITIONS: { readonly [S in StreamState]: StreamTransitionRow } = {
   idle: {
     'send-syn-stream': to('open'),
     'send-syn-stream-uni': to('half-closed-remote'),

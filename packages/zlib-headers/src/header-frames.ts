@@ -36,7 +36,8 @@ export type DecodedHeadersFrame = WithHeaders<HeadersFrame>;
 /** Every frame, with SYN_STREAM, SYN_REPLY and HEADERS carrying decoded headers. */
 export type DecodedFrame = Exclude<Frame, HeaderFrame> | DecodedSynStreamFrame | DecodedSynReplyFrame | DecodedHeadersFrame;
 
-type HeaderFrameToEncode = WithHeaders<SynStreamFrame, HeaderInput> | WithHeaders<SynReplyFrame, HeaderInput> | WithHeaders<HeadersFrame, HeaderInput>;
+/** A SYN_STREAM, SYN_REPLY or HEADERS frame with headers to compress instead of a header block. */
+export type HeaderFrameToEncode = WithHeaders<SynStreamFrame, HeaderInput> | WithHeaders<SynReplyFrame, HeaderInput> | WithHeaders<HeadersFrame, HeaderInput>;
 
 /** What {@link HeaderFrameEncoder.encode} takes: like {@link DecodedFrame}, but headers in any {@link HeaderInput} form. */
 export type FrameToEncode = Exclude<Frame, HeaderFrame> | HeaderFrameToEncode;

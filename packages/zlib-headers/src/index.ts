@@ -16,6 +16,7 @@ export {
   type DecodedSynReplyFrame,
   type DecodedSynStreamFrame,
   type FrameToEncode,
+  type HeaderFrameToEncode,
   HeaderFrameDecoder,
   type HeaderFrameDecoderOptions,
   HeaderFrameEncoder,
