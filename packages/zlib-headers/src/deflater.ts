@@ -98,22 +98,31 @@ export class HeaderDeflater {
   /**
    * Encodes and compresses one header block.
    *
+   * @param headroom bytes to leave free (zero) in front of the block in the
+   * returned array: room for a frame's header and fixed fields, so that the
+   * frame is built without copying the block again.
+   * @returns `headroom` bytes, then the compressed block.
    * @throws TypeError or RangeError for headers the spec forbids (see
    * `encodeNameValueBlock`); the compression state is untouched then.
    */
-  deflate(headers: HeaderInput): Uint8Array {
+  deflate(headers: HeaderInput, headroom = 0): Uint8Array {
     const count = collectHeaders(headers);
     const size = blockSize(count, this.version);
     const engine = this.#engine;
     const input = engine.reserve(size);
-    writeBlock(input, engine.inputOffset, count, this.version);
+    writeBlock(input, engine.inputOffset, count, this.version, engine instanceof FastDeflater ? engine : undefined);
+    const length = engine.compress(size);
     // A copy the caller keeps: the engine reuses its output buffer.
-    const compressed = engine.compress(size);
-    const block = allocateBytes(compressed.length);
-    block.set(compressed);
+    const block = allocateBytes(headroom + length);
+    const output = engine.output;
+    if (length <= SHORT_COPY) for (let i = 0; i < length; i++) block[headroom + i] = output[i]!;
+    else block.set(output.subarray(0, length), headroom);
     return block;
   }
 }
+
+/** Up to this many bytes, a loop copies faster than `set` of a new view. */
+const SHORT_COPY = 64;
 
 /** pako's zlib: one deflate stream, with reused input and output buffers. */
 class ZlibEngine {
@@ -137,8 +146,13 @@ class ZlibEngine {
     return this.#input;
   }
 
-  /** Compresses the `size` bytes written into the reserved buffer; returns a view valid until the next call. */
-  compress(size: number): Uint8Array {
+  /** The output of the last {@link compress} call, valid until the next one. */
+  get output(): Uint8Array {
+    return this.#output;
+  }
+
+  /** Compresses the `size` bytes written into the reserved buffer into `output`; returns how many bytes it wrote there. */
+  compress(size: number): number {
     const strm = this.#strm;
     strm.input = this.#input;
     strm.next_in = 0;
@@ -162,7 +176,7 @@ class ZlibEngine {
       strm.output = output;
       strm.avail_out = output.length - strm.next_out;
     }
-    return output.subarray(0, strm.next_out);
+    return strm.next_out;
   }
 }
 

@@ -19,6 +19,7 @@
  */
 
 import { sized } from './buffers.js';
+import type { PairHistory } from './nv-block.js';
 
 /**
  * Shortest match emitted, and the number of bytes hashed. Deflate allows 3,
@@ -28,13 +29,20 @@ import { sized } from './buffers.js';
  * smaller than 4 or 6 on request and response blocks.
  */
 const MIN_MATCH = 5;
-/** Longest match deflate can express. */
+/** Shortest and longest match deflate can express. */
+const MIN_DEFLATE_MATCH = 3;
 const MAX_MATCH = 258;
+/** Pairs of a block remembered for the next one (see PairHistory); later pairs are compressed as usual. */
+const REMEMBERED_PAIRS = 64;
 /** Inside a match, one position in this many enters the hash table. */
-const MATCH_INSERT_STRIDE = 4;
+const MATCH_INSERT_STRIDE = 8;
 /** Minimum bytes of new input between two slides of the history. */
 const SLIDE_SPAN = 8192;
-const NO_POSITION = -1;
+/**
+ * Where stream positions start (see `#base`): just below 2^31, so that every
+ * stream, and every test, crosses the 32-bit wrap within its first 64 KiB.
+ */
+const FIRST_BASE = 0x7fff0000;
 
 // Fixed Huffman codes (RFC 1951 §3.2.6), stored bit-reversed because deflate
 // packs Huffman codes starting from their most significant bit while every
@@ -83,9 +91,17 @@ const END_OF_BLOCK = 256;
 
 /**
  * One direction's compression state: the history (dictionary, then every
- * block so far) and a hash table of 5-byte sequences in it.
+ * block so far), a hash table of 5-byte sequences in it, and where each
+ * name/value pair of the last block is in it.
+ *
+ * The last is its {@link PairHistory}: most pairs of a header block repeat
+ * the one before (user-agent, accept, host, server, content-type, ...), so
+ * the block writer copies such a pair from its last position and records the
+ * copy, and the compressor codes it as a match at that distance, without
+ * hashing or comparing its bytes. Only the pairs that changed go through the
+ * search.
  */
-export class FastDeflater {
+export class FastDeflater implements PairHistory {
   readonly #windowSize: number;
   /** History then the block being compressed; `#end` is where the history ends. */
   #buffer: Uint8Array;
@@ -96,17 +112,40 @@ export class FastDeflater {
   #end = 0;
   /** Positions below this one have been entered in the hash table. */
   #hashed = 0;
-  /** Last position of each 5-byte hash in the buffer, or NO_POSITION. */
+  /**
+   * The stream position of `#buffer[0]`, modulo 2^32. The hash table holds
+   * stream positions, not buffer indexes, so sliding the history only moves
+   * the base instead of rewriting every entry. An entry is a hint, never
+   * trusted: its buffer index must fall in the window before `p`, and its
+   * bytes are compared before a match is taken. So an entry that slid out,
+   * that was never set, or that aliases after the 32-bit wrap (once per
+   * 4 GiB of headers) costs a miss, never a wrong match.
+   */
+  #base = FIRST_BASE;
+  /** Last stream position of each 5-byte hash (see `#base`). */
   readonly #table: Int32Array;
   readonly #hashShift: number;
   #output: Uint8Array = new Uint8Array(256);
   #header: Uint8Array | undefined;
+  /** The pairs of the last block compressed: names, values and stream positions (see `#base`). */
+  #pairNames: string[] = [];
+  #pairValues: string[] = [];
+  #pairStarts = new Int32Array(REMEMBERED_PAIRS);
+  #pairCount = 0;
+  /** The same for the block being written, which become the above once it is compressed. */
+  #nextNames: string[] = [];
+  #nextValues: string[] = [];
+  #nextStarts = new Int32Array(REMEMBERED_PAIRS);
+  #nextCount = 0;
+  /** The copies in the block being written: (start, end, distance) triples, in order, adjacent ones merged. */
+  readonly #repeats = new Int32Array(3 * REMEMBERED_PAIRS);
+  #repeatCount = 0;
 
   constructor(windowBits: number, dictionary: Uint8Array, dictionaryId: number) {
     this.#windowSize = 1 << windowBits;
     // About one table entry per window position (2^11 to 2^13 entries: 8 to 32 KiB).
     const hashBits = Math.min(13, Math.max(11, windowBits));
-    this.#table = new Int32Array(1 << hashBits).fill(NO_POSITION);
+    this.#table = new Int32Array(1 << hashBits);
     this.#hashShift = 32 - hashBits;
     // Only the last window's worth of the dictionary is reachable, as in zlib.
     const reachable = dictionary.subarray(Math.max(0, dictionary.length - this.#windowSize));
@@ -126,15 +165,50 @@ export class FastDeflater {
    */
   reserve(size: number): Uint8Array {
     if (this.#end + size > this.#buffer.length || this.#buffer.length > this.#bufferSize) this.#slide(size);
+    // Whatever a block abandoned before compress() (its writer threw) is forgotten.
+    this.#nextCount = 0;
+    this.#repeatCount = 0;
     return this.#buffer;
+  }
+
+  repeatOf(index: number, name: string, value: string, pos: number): number {
+    if (index >= this.#pairCount || this.#pairNames[index] !== name || this.#pairValues[index] !== value) return -1;
+    const source = (this.#pairStarts[index]! - this.#base) | 0;
+    return source >= 0 && pos - source <= this.#windowSize ? source : -1;
+  }
+
+  wrote(index: number, name: string, value: string, pos: number, length: number, source: number): void {
+    if (index < REMEMBERED_PAIRS) {
+      this.#nextNames[index] = name;
+      this.#nextValues[index] = value;
+      this.#nextStarts[index] = pos + this.#base;
+      this.#nextCount = index + 1;
+    }
+    if (source < 0) return;
+    const repeats = this.#repeats;
+    const distance = pos - source;
+    const last = 3 * (this.#repeatCount - 1);
+    if (last >= 0 && repeats[last + 1] === pos && repeats[last + 2] === distance) {
+      repeats[last + 1] = pos + length;
+    } else {
+      repeats[last + 3] = pos;
+      repeats[last + 4] = pos + length;
+      repeats[last + 5] = distance;
+      this.#repeatCount++;
+    }
   }
 
   get inputOffset(): number {
     return this.#end;
   }
 
-  /** Compresses the `size` bytes written after the history; returns a view of the output, valid until the next call. */
-  compress(size: number): Uint8Array {
+  /** The output of the last {@link compress} call, valid until the next one. */
+  get output(): Uint8Array {
+    return this.#output;
+  }
+
+  /** Compresses the `size` bytes written after the history into `output`; returns how many bytes it wrote there. */
+  compress(size: number): number {
     const buffer = this.#buffer;
     const words = this.#words;
     const table = this.#table;
@@ -142,6 +216,7 @@ export class FastDeflater {
     const start = this.#end;
     const end = start + size;
     const maxDistance = this.#windowSize;
+    const base = this.#base;
     // Worst case: 9 bits per literal, plus the header, block codes and the sync marker.
     const bound = 6 + 16 + Math.ceil((size * 9) / 8);
     const output = (this.#output = sized(this.#output, bound));
@@ -160,50 +235,84 @@ export class FastDeflater {
     let bitCount = 3;
 
     // The last positions of the history could not be hashed without the bytes that follow them.
-    for (let p = this.#hashed; p + MIN_MATCH <= end && p < start; p++) table[hash(words, buffer, p, shift)] = p;
+    for (let p = this.#hashed; p + MIN_MATCH <= end && p < start; p++) table[hash(words, buffer, p, shift)] = p + base;
 
+    const repeats = this.#repeats;
+    const repeatCount = this.#repeatCount;
+    let repeat = 0;
+    let repeatStart = repeatCount > 0 ? repeats[0]! : end;
     let p = start;
     while (p < end) {
-      if (p + MIN_MATCH <= end) {
+      let length = 0;
+      let distance = 0;
+      if (p >= repeatStart) {
+        // A pair copied from the last block: one match (a few for a long run), no search.
+        const repeatEnd = repeats[3 * repeat + 1]!;
+        if (p >= repeatEnd) {
+          repeat++;
+          repeatStart = repeat < repeatCount ? repeats[3 * repeat]! : end;
+          continue;
+        }
+        const left = repeatEnd - p;
+        // A search match may have run into the copy: under 3 bytes left go the usual way.
+        if (left >= MIN_DEFLATE_MATCH) {
+          // Pieces of at most 258, none under 3.
+          length = left <= MAX_MATCH ? left : left - MAX_MATCH >= MIN_DEFLATE_MATCH ? MAX_MATCH : left - MIN_DEFLATE_MATCH;
+          distance = repeats[3 * repeat + 2]!;
+          // The last piece goes on as far as the bytes agree: often into the next pair's name and value.
+          if (length === left) {
+            const candidate = p - distance;
+            const limit = Math.min(MAX_MATCH, end - p);
+            while (length + 4 <= limit && words.getInt32(candidate + length, true) === words.getInt32(p + length, true)) length += 4;
+            while (length < limit && buffer[candidate + length] === buffer[p + length]) length++;
+          }
+          // Its start stays findable for the search, as that of any match.
+          if (p + MIN_MATCH <= end) table[hash(words, buffer, p, shift)] = p + base;
+        }
+      }
+      if (length === 0 && p + MIN_MATCH <= end) {
         const h = hash(words, buffer, p, shift);
-        const candidate = table[h]!;
-        table[h] = p;
-        if (candidate !== NO_POSITION && p - candidate <= maxDistance && sameStart(words, buffer, candidate, p)) {
+        const candidate = (table[h]! - base) | 0;
+        table[h] = p + base;
+        if (candidate >= 0 && candidate < p && p - candidate <= maxDistance && sameStart(words, buffer, candidate, p)) {
           const limit = Math.min(MAX_MATCH, end - p);
-          let length = MIN_MATCH;
-          while (length + 4 <= limit && words.getInt32(candidate + length) === words.getInt32(p + length)) length += 4;
+          length = MIN_MATCH;
+          while (length + 4 <= limit && words.getInt32(candidate + length, true) === words.getInt32(p + length, true)) length += 4;
           while (length < limit && buffer[candidate + length] === buffer[p + length]) length++;
-          bits |= LENGTH_CODE[length]! << bitCount;
-          bitCount += LENGTH_BITS[length]!;
-          while (bitCount >= 8) {
-            output[out++] = bits;
-            bits >>>= 8;
-            bitCount -= 8;
-          }
-          // RFC 1951 §3.2.5 distance codes: two codes per power of two above 4, with top - 1 extra bits.
-          const d = p - candidate - 1;
-          if (d < 4) {
-            bits |= DIST_CODE[d]! << bitCount;
-            bitCount += 5;
-          } else {
-            const top = 31 - Math.clz32(d);
-            bits |= (DIST_CODE[2 * top + ((d >>> (top - 1)) & 1)]! | ((d & ((1 << (top - 1)) - 1)) << 5)) << bitCount;
-            bitCount += 4 + top;
-          }
-          while (bitCount >= 8) {
-            output[out++] = bits;
-            bits >>>= 8;
-            bitCount -= 8;
-          }
+          distance = p - candidate;
           // Enter every MATCH_INSERT_STRIDE-th position inside the match, so
           // later blocks can match against it too. All of them would cost a
           // hash per byte for no measurable gain: a later match that starts
           // between two entries is found a few bytes on.
           const stop = Math.min(p + length, end - MIN_MATCH + 1);
-          for (let q = p + 1; q < stop; q += MATCH_INSERT_STRIDE) table[hash(words, buffer, q, shift)] = q;
-          p += length;
-          continue;
+          for (let q = p + 1; q < stop; q += MATCH_INSERT_STRIDE) table[hash(words, buffer, q, shift)] = q + base;
         }
+      }
+      if (length > 0) {
+        bits |= LENGTH_CODE[length]! << bitCount;
+        bitCount += LENGTH_BITS[length]!;
+        while (bitCount >= 8) {
+          output[out++] = bits;
+          bits >>>= 8;
+          bitCount -= 8;
+        }
+        // RFC 1951 §3.2.5 distance codes: two codes per power of two above 4, with top - 1 extra bits.
+        const d = distance - 1;
+        if (d < 4) {
+          bits |= DIST_CODE[d]! << bitCount;
+          bitCount += 5;
+        } else {
+          const top = 31 - Math.clz32(d);
+          bits |= (DIST_CODE[2 * top + ((d >>> (top - 1)) & 1)]! | ((d & ((1 << (top - 1)) - 1)) << 5)) << bitCount;
+          bitCount += 4 + top;
+        }
+        while (bitCount >= 8) {
+          output[out++] = bits;
+          bits >>>= 8;
+          bitCount -= 8;
+        }
+        p += length;
+        continue;
       }
       const literal = buffer[p++]!;
       bits |= LIT_CODE[literal]! << bitCount;
@@ -218,6 +327,7 @@ export class FastDeflater {
     // last few wait for the bytes that follow them.
     this.#hashed = Math.max(this.#hashed, end - MIN_MATCH + 1);
     this.#end = end;
+    this.#commitPairs();
 
     // End of block (7 bits), then Z_SYNC_FLUSH: an empty stored block (BFINAL
     // 0, BTYPE 00, 3 bits), aligned, LEN 0, NLEN 0xffff.
@@ -232,12 +342,28 @@ export class FastDeflater {
     output[out++] = 0;
     output[out++] = 0xff;
     output[out++] = 0xff;
-    return output.subarray(0, out);
+    return out;
+  }
+
+  /** The pairs of the block just compressed become those the next block may copy. */
+  #commitPairs(): void {
+    const names = this.#pairNames;
+    const values = this.#pairValues;
+    const starts = this.#pairStarts;
+    this.#pairNames = this.#nextNames;
+    this.#pairValues = this.#nextValues;
+    this.#pairStarts = this.#nextStarts;
+    this.#pairCount = this.#nextCount;
+    this.#nextNames = names;
+    this.#nextValues = values;
+    this.#nextStarts = starts;
+    this.#nextCount = 0;
+    this.#repeatCount = 0;
   }
 
   /**
    * Makes room for `size` more bytes: keeps the last window of history at the
-   * front, rebasing the hash table. A block larger than the usual buffer gets
+   * front and moves the base by what was dropped. A block larger than the usual buffer gets
    * a buffer of its size, given back at the next block.
    */
   #slide(size: number): void {
@@ -252,11 +378,7 @@ export class FastDeflater {
     } else {
       this.#buffer.copyWithin(0, shift, this.#end);
     }
-    const table = this.#table;
-    for (let i = 0; i < table.length; i++) {
-      const position = table[i]! - shift;
-      table[i] = position < 0 ? NO_POSITION : position;
-    }
+    this.#base = (this.#base + shift) | 0;
     this.#end = keep;
     this.#hashed = Math.max(0, this.#hashed - shift);
   }
@@ -299,8 +421,13 @@ export class StoredDeflater {
     return this.#input;
   }
 
-  /** Frames the `size` bytes written into the reserved buffer; returns a view valid until the next call. */
-  compress(size: number): Uint8Array {
+  /** The output of the last {@link compress} call, valid until the next one. */
+  get output(): Uint8Array {
+    return this.#output;
+  }
+
+  /** Frames the `size` bytes written into the reserved buffer into `output`; returns how many bytes it wrote there. */
+  compress(size: number): number {
     const header = this.#header;
     const bound = (header?.length ?? 0) + size + 5 * Math.ceil(size / MAX_STORED) + SYNC_MARKER.length;
     const output = (this.#output = sized(this.#output, bound));
@@ -324,7 +451,7 @@ export class StoredDeflater {
       p += n;
     }
     for (const byte of SYNC_MARKER) output[out++] = byte;
-    return output.subarray(0, out);
+    return out;
   }
 }
 
@@ -336,5 +463,5 @@ function hash(words: DataView, buffer: Uint8Array, p: number, shift: number): nu
 
 /** Whether the MIN_MATCH (5) bytes at `a` and `b` are equal. */
 function sameStart(words: DataView, buffer: Uint8Array, a: number, b: number): boolean {
-  return words.getInt32(a) === words.getInt32(b) && buffer[a + 4] === buffer[b + 4];
+  return words.getInt32(a, true) === words.getInt32(b, true) && buffer[a + 4] === buffer[b + 4];
 }

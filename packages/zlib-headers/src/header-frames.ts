@@ -15,6 +15,8 @@ import {
   type SynReplyFrame,
   type SynStreamFrame,
   type WireVersion,
+  FRAME_HEADER_SIZE,
+  MAX_FRAME_LENGTH,
   encodeFrame,
   encodedFrameLength,
   writeFrameInto,
@@ -184,8 +186,19 @@ export class HeaderFrameEncoder {
    */
   encode(frame: FrameToEncode): Uint8Array {
     if (frame.type !== 'SYN_STREAM' && frame.type !== 'SYN_REPLY' && frame.type !== 'HEADERS') return encodeFrame(frame, this.version);
-    writeFrameInto(withBlock(frame, NO_BLOCK), this.version, this.#probe, 0);
-    return encodeFrame(withBlock(frame, this.deflater.deflate(frame.headers)), this.version);
+    // The frame without its block: checked, and its header and fixed fields written.
+    const probe = this.#probe;
+    const fixedSize = writeFrameInto(withBlock(frame, NO_BLOCK), this.version, probe, 0);
+    // The block is compressed behind room for those bytes, which are then copied in front of it.
+    const out = this.deflater.deflate(frame.headers, fixedSize);
+    const length = out.length - FRAME_HEADER_SIZE;
+    if (length > MAX_FRAME_LENGTH) throw new RangeError(`${frame.type} payload of ${length} bytes exceeds the 24-bit length limit (${MAX_FRAME_LENGTH})`);
+    for (let i = 0; i < fixedSize; i++) out[i] = probe[i]!;
+    // The 24-bit length field of the control frame header (bytes 5 to 7).
+    out[5] = length >>> 16;
+    out[6] = length >>> 8;
+    out[7] = length;
+    return out;
   }
 }
 

@@ -48,6 +48,8 @@ export class HeaderInflater {
   readonly #strm = new ZStream();
   /** Reused output buffer, grown on demand up to maxHeaderListSize. */
   #output: Uint8Array;
+  /** A view of `#output` for the name/value decoder's word-at-a-time comparisons. */
+  #outputWords: DataView;
   #ended = false;
   #failure: SpdyProtocolError | undefined;
 
@@ -55,6 +57,7 @@ export class HeaderInflater {
     this.version = checkedVersion(version);
     this.maxHeaderListSize = checkedInteger('maxHeaderListSize', options.maxHeaderListSize ?? DEFAULT_MAX_HEADER_LIST_SIZE, 1, 2 ** 30);
     this.#output = new Uint8Array(Math.min(INITIAL_OUTPUT_SIZE, this.maxHeaderListSize));
+    this.#outputWords = new DataView(this.#output.buffer);
     // Window bits 0: take the window size from each peer's zlib header, so a
     // peer using 2 KiB windows (Chromium) costs 2 KiB here, not 32.
     if (inflateInit2(this.#strm, 0) !== Z_OK) throw new Error(`zlib refused to initialise: ${this.#strm.msg}`);
@@ -95,7 +98,7 @@ export class HeaderInflater {
         RstStatus.FRAME_TOO_LARGE,
       );
     }
-    return decodeBlock(this.#output, size, this.version, context);
+    return decodeBlock(this.#output, size, this.version, context, this.#outputWords);
   }
 
   /**
@@ -145,6 +148,7 @@ export class HeaderInflater {
         const larger = new Uint8Array(Math.min(limit, output.length * 2));
         larger.set(output);
         this.#output = output = larger;
+        this.#outputWords = new DataView(larger.buffer);
         strm.output = output;
         strm.avail_out = output.length - strm.next_out;
       } else {

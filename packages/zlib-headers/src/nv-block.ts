@@ -135,23 +135,71 @@ export function blockSize(count: number, version: WireVersion): number {
   return size;
 }
 
-/** Writes the first `count` scratch entries into `out` at `start` (room for `blockSize()` bytes); returns where it stopped. */
-export function writeBlock(out: Uint8Array, start: number, count: number, version: WireVersion): number {
+/**
+ * A compressor's memory of the pairs of its previous block, which lets
+ * {@link writeBlock} copy a pair that repeats (most of them do, block after
+ * block) from where it was written last time, and tell the compressor that
+ * those bytes are a repeat, so it neither looks them up nor searches them.
+ * Implemented by the level-1 compressor (fast-deflate.ts).
+ */
+export interface PairHistory {
+  /**
+   * Where in the output buffer pair `index` of the previous block was
+   * written, if it was `name` with `value` and is still within reach of
+   * `pos`; otherwise -1.
+   */
+  repeatOf(index: number, name: string, value: string, pos: number): number;
+  /** Pair `index` of this block is `name` with `value`, `length` bytes at `pos`: a copy of those at `source`, or new when `source` is -1. */
+  wrote(index: number, name: string, value: string, pos: number, length: number, source: number): void;
+}
+
+/**
+ * Writes the first `count` scratch entries into `out` at `start` (room for
+ * `blockSize()` bytes); returns where it stopped. With `history`, `out` must
+ * be the buffer the history's positions refer to.
+ */
+export function writeBlock(out: Uint8Array, start: number, count: number, version: WireVersion, history?: PairHistory): number {
   let pos = version === 2 ? writeUint16(out, start, count) : writeUint32(out, start, count);
+  const lengthSize = version === 2 ? 2 : 4;
+  // Repeated pairs are copied one run at a time: [runStart, pos) from runSource on.
+  let runStart = pos;
+  let runSource = -1;
   for (let i = 0; i < count; i++) {
     const name = names[i]!;
     const value = values[i]!;
+    if (history !== undefined) {
+      // Bytes the same pair had before were checked then: no checks, no lookups.
+      const source = history.repeatOf(i, name, value, pos);
+      if (source >= 0) {
+        if (runSource < 0 || source !== runSource + (pos - runStart)) {
+          if (runSource >= 0) out.copyWithin(runStart, runSource, runSource + (pos - runStart));
+          runStart = pos;
+          runSource = source;
+        }
+        const length = 2 * lengthSize + name.length + value.length;
+        history.wrote(i, name, value, pos, length, source);
+        pos += length;
+        continue;
+      }
+      if (runSource >= 0) {
+        out.copyWithin(runStart, runSource, runSource + (pos - runStart));
+        runSource = -1;
+      }
+    }
+    const pairStart = pos;
     pos = version === 2 ? writeUint16(out, pos, name.length) : writeUint32(out, pos, name.length);
     const nameBytes = validNames.get(name);
     pos = nameBytes === undefined ? remember(validNames, name, out, pos, writeName(out, pos, name)) : copy(out, pos, nameBytes);
     pos = version === 2 ? writeUint16(out, pos, value.length) : writeUint32(out, pos, value.length);
     if (value.length === 0) {
       if (version === 2) throw new TypeError(`header ${JSON.stringify(name)}: SPDY/2 forbids empty values`);
-      continue;
+    } else {
+      const valueBytes = validValues.get(value);
+      pos = valueBytes === undefined ? remember(validValues, value, out, pos, writeValue(out, pos, name, value)) : copy(out, pos, valueBytes);
     }
-    const valueBytes = validValues.get(value);
-    pos = valueBytes === undefined ? remember(validValues, value, out, pos, writeValue(out, pos, name, value)) : copy(out, pos, valueBytes);
+    history?.wrote(i, name, value, pairStart, pos - pairStart, -1);
   }
+  if (runSource >= 0) out.copyWithin(runStart, runSource, runSource + (pos - runStart));
   return pos;
 }
 
@@ -231,8 +279,14 @@ function emptyPart(name: string): TypeError {
 // ---------------------------------------------------------------------------
 // Decoding.
 
-/** Decodes the block in `buf[0, end)`. */
-export function decodeBlock(buf: Uint8Array, end: number, version: WireVersion, context: BlockContext): HeaderList {
+/** Decodes the block in `buf[0, end)`; `words` is a DataView of at least that range, from `buf[0]`. */
+export function decodeBlock(
+  buf: Uint8Array,
+  end: number,
+  version: WireVersion,
+  context: BlockContext,
+  words: DataView = new DataView(buf.buffer, buf.byteOffset, end),
+): HeaderList {
   const wide = version !== 2;
   const lengthSize = wide ? 4 : 2;
   if (end < lengthSize) throw truncated('the pair count', context);
@@ -243,8 +297,6 @@ export function decodeBlock(buf: Uint8Array, end: number, version: WireVersion, 
     throw streamError(HeaderErrorCode.TRUNCATED, `the block announces ${count} pairs but has only ${end - pos} bytes left`, context);
   }
   const headers: HeaderList = [];
-  // For the string tables' 4-bytes-at-a-time comparisons.
-  const words = new DataView(buf.buffer, buf.byteOffset, end);
   const seen = count > LINEAR_SCAN_MAX ? new Set<string>() : undefined;
   for (let i = 0; i < count; i++) {
     if (end - pos < lengthSize) throw truncated(`the length of name ${i}`, context);
@@ -394,7 +446,7 @@ class StringTable {
     const cached = this.#words!;
     let at = slot * CACHED_MAX_LENGTH;
     let i = start;
-    for (; i + 4 <= end; i += 4, at += 4) if (cached.getInt32(at) !== words.getInt32(i)) return undefined;
+    for (; i + 4 <= end; i += 4, at += 4) if (cached.getInt32(at, true) !== words.getInt32(i, true)) return undefined;
     for (; i < end; i++, at++) if (bytes[at] !== buf[i]) return undefined;
     return text;
   }

@@ -86,6 +86,82 @@ describe('level 1: the single-pass compressor', () => {
   });
 });
 
+describe('level 1: pairs repeated from the block before', () => {
+  // A small pool, so that most pairs of a block repeat the block before (the
+  // copy-and-match path) while others change, move, or exceed the window.
+  const names = [':path', ':method', 'cookie', 'user-agent', 'x-a'];
+  const values = ['GET', '/', 'a'.repeat(40), 'Mozilla/5.0 (X11)', 'b'.repeat(700), 'c'.repeat(3000)];
+  const pair = fc.tuple(fc.constantFrom(...names), fc.constantFrom(...values));
+  /** A block: the last one with some pairs replaced, dropped or added, or a new one. */
+  const step = fc.record({ fresh: fc.boolean(), at: fc.nat(), replace: fc.option(pair), add: fc.option(pair), drop: fc.boolean(), refused: fc.boolean() });
+
+  for (const version of [2, 3] as const) {
+    it(`SPDY/${version}: C zlib reads every block, with blocks refused in between`, () => {
+      fc.assert(
+        fc.property(fc.array(pair, { minLength: 1, maxLength: 8 }), fc.array(step, { minLength: 1, maxLength: 60 }), fc.integer({ min: 9, max: 15 }), (first, steps, windowBits) => {
+          const deflater = new HeaderDeflater(version, { level: 1, windowBits });
+          const blocks: Uint8Array[] = [];
+          const raw: Uint8Array[] = [];
+          let list: HeaderList = first.map(([n, v]) => [n, v]);
+          for (const s of steps) {
+            if (s.refused) {
+              // Starts like the last block, then fails its checks: nothing of it may be remembered.
+              expect(() => deflater.deflate([...list, ['Bad-Name', 'x']])).toThrow(TypeError);
+            }
+            if (s.fresh) list = list.map(([n, v]) => [n, v + '!']);
+            // Equal strings that are not the same string objects.
+            else list = list.map(([n, v]) => [n, `${v}`]);
+            const at = list.length === 0 ? 0 : s.at % list.length;
+            if (s.replace !== null && list.length > 0) list[at] = [...s.replace];
+            if (s.drop && list.length > 1) list.splice(at, 1);
+            if (s.add !== null) list.splice(at, 0, [...s.add]);
+            blocks.push(deflater.deflate(list));
+            raw.push(encodeNameValueBlock(list, version));
+          }
+          expect(hex(cZlibInflate(version, blocks))).toBe(hex(concat(raw)));
+        }),
+        { numRuns: 60 },
+      );
+    });
+  }
+
+  it('codes an unchanged block in a few bytes, and still does after a refused block', () => {
+    const deflater = new HeaderDeflater(3, { level: 1 });
+    const request: HeaderList = [
+      [':method', 'GET'],
+      [':path', '/index.html'],
+      ['user-agent', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36'],
+      ['accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'],
+    ];
+    const blocks = [deflater.deflate(request), deflater.deflate(request)];
+    // One match for the whole block, the block codes and the sync marker.
+    expect(blocks[1]!.length).toBeLessThanOrEqual(9);
+    expect(() => deflater.deflate([...request, ['x', '\u0100']])).toThrow(TypeError);
+    blocks.push(deflater.deflate(request), deflater.deflate([...request.slice(0, 3), ['accept', '*/*']]), deflater.deflate(request));
+    expect(blocks[2]!.length).toBeLessThanOrEqual(9);
+    expect(hex(cZlibInflate(3, blocks))).toBe(hex(concat([0, 1, 2, 3, 4].map((i) => encodeNameValueBlock(i === 3 ? [...request.slice(0, 3), ['accept', '*/*']] : request, 3)))));
+  });
+
+  it('keeps finding repeats across history slides and the wrap of its 32-bit stream positions', () => {
+    // Over 4 MiB through one stream: the history slides hundreds of times, and
+    // stream positions, which start just below 2^31, pass it in the first 64 KiB.
+    const deflater = new HeaderDeflater(3, { level: 1, windowBits: 9 });
+    const inflater = new HeaderInflater(3, { maxHeaderListSize: 1 << 20 });
+    let total = 0;
+    for (let i = 0; total < 4 << 20; i++) {
+      const list: HeaderList = [
+        ['x-n', String(i)],
+        ['x-same', 's'.repeat(100)],
+        ['x-big', i % 50 === 0 ? 'q'.repeat(5000 + i) : 'r'],
+      ];
+      const block = deflater.deflate(list);
+      total += encodeNameValueBlock(list, 3).length;
+      expect(inflater.inflate(block)).toEqual(list);
+      if (i > 0 && i % 50 !== 0 && i % 50 !== 1) expect(block.length).toBeLessThan(20);
+    }
+  });
+});
+
 describe('level 0: stored blocks', () => {
   /** pako's level 0, the reference the stored-block writer must match. */
   function pakoStored(version: 2 | 3, windowBits: number, blocks: Uint8Array[]): Uint8Array[] {
