@@ -177,7 +177,7 @@ function payloadLength(frame: Frame, version: WireVersion): number {
       break;
     case 'SYN_REPLY':
     case 'HEADERS':
-      length = replyFieldsSize(version) + checkBytes(`${frame.type} headerBlock`, frame.headerBlock).length;
+      length = replyFieldsSize(version) + checkBytes(frame.type, frame.headerBlock, ' headerBlock').length;
       break;
     case 'RST_STREAM':
     case 'WINDOW_UPDATE':
@@ -227,7 +227,7 @@ function writeControlHeader(t: Uint8Array, p: number, version: number, type: num
   t[p + 1] = version;
   t[p + 2] = type >>> 8;
   t[p + 3] = type;
-  t[p + 4] = checkUint(`${name} flags`, flags, 0xff);
+  t[p + 4] = checkUint(name, flags, 0xff, ' flags');
   writeU24(t, p + 5, length);
 }
 
@@ -266,23 +266,26 @@ function checkVersion(version: WireVersion): WireVersion {
   return version;
 }
 
-function checkUint(what: string, value: number, max: number): number {
-  if (typeof value !== 'number') throw new TypeError(`${what} must be a number, got ${typeof value}`);
+// The checks name the field as `what` + `field`, joined only for an error
+// message: building the name on every call cost more than the check.
+
+function checkUint(what: string, value: number, max: number, field = ''): number {
+  if (typeof value !== 'number') throw new TypeError(`${what}${field} must be a number, got ${typeof value}`);
   if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new RangeError(`${what} must be an integer from 0 to ${max}, got ${value}`);
+    throw new RangeError(`${what}${field} must be an integer from 0 to ${max}, got ${value}`);
   }
   return value;
 }
 
 /** Stream ids are 31 bits; 0 is only valid where the field may name "no stream" or the session. */
 function checkStreamId(what: string, value: number, zeroAllowed: boolean): number {
-  checkUint(`${what} stream id`, value, MAX_STREAM_ID);
+  checkUint(what, value, MAX_STREAM_ID, ' stream id');
   if (value === 0 && !zeroAllowed) throw new RangeError(`${what} stream id must not be 0`);
   return value;
 }
 
-function checkBytes(what: string, value: Uint8Array): Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array`);
+function checkBytes(what: string, value: Uint8Array, field = ''): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}${field} must be a Uint8Array`);
   return value;
 }
 

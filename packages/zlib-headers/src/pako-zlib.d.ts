@@ -31,6 +31,7 @@ declare module 'pako/lib/zlib/deflate.js' {
   export function deflate(strm: ZStream, flush: number): number;
 }
 
+// Also the API of our altered copy, vendor/pako/inflate.cjs, which the tests compare with this one.
 declare module 'pako/lib/zlib/inflate.js' {
   import type ZStream from 'pako/lib/zlib/zstream.js';
   export function inflateInit2(strm: ZStream, windowBits: number): number;
