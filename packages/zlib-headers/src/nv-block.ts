@@ -303,9 +303,11 @@ export function decodeBlock(
     const nameLength = wide ? readUint32(buf, pos) : readUint16(buf, pos);
     pos += lengthSize;
     if (nameLength > end - pos) throw truncated(`name ${i} (${nameLength} bytes)`, context);
-    const name = readName(buf, words, pos, pos + nameLength, context);
+    if (nameLength === 0) throw streamError(HeaderErrorCode.EMPTY_NAME, 'a header name is empty', context);
+    const slot = nameLength <= CACHED_MAX_LENGTH ? slotOf(buf, pos, pos + nameLength) : UNCACHED;
+    const name = readName(buf, words, pos, pos + nameLength, slot, context);
     pos += nameLength;
-    if (seen === undefined ? hasName(headers, name) : seen.has(name)) {
+    if (seen === undefined ? seenName(i, name, slot) : seen.has(name)) {
       throw streamError(HeaderErrorCode.DUPLICATE_NAME, `duplicate header name ${JSON.stringify(name)}`, context);
     }
     seen?.add(name);
@@ -335,17 +337,26 @@ function readUint32(buf: Uint8Array, pos: number): number {
   return buf[pos]! * 0x1000000 + ((buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!);
 }
 
-/** Whether a name is already in `headers` (values of one name are adjacent, names are few). */
-function hasName(headers: HeaderList, name: string): boolean {
-  for (let i = 0; i < headers.length; i++) if (headers[i]![0] === name) return true;
+// The names of the block being decoded and their table slots, for the
+// duplicate check of blocks of up to LINEAR_SCAN_MAX pairs: equal names have
+// equal slots, so names are compared only when their slots are equal, which
+// for different names is rare (comparing two strings of the same length is a
+// call into V8, more than the rest of the check).
+const blockNames: string[] = [];
+const blockSlots = new Int32Array(LINEAR_SCAN_MAX);
+
+/** Whether `name` (in `slot`) is among the first `index` names of the block; records it as name `index`. */
+function seenName(index: number, name: string, slot: number): boolean {
+  for (let i = 0; i < index; i++) if (blockSlots[i] === slot && blockNames[i] === name) return true;
+  blockSlots[index] = slot;
+  blockNames[index] = name;
   return false;
 }
 
-function readName(buf: Uint8Array, words: DataView, start: number, end: number, context: BlockContext): string {
-  if (start === end) throw streamError(HeaderErrorCode.EMPTY_NAME, 'a header name is empty', context);
+/** The non-empty name in `buf[start, end)`, whose table slot is `slot` (UNCACHED when too long for the table). */
+function readName(buf: Uint8Array, words: DataView, start: number, end: number, slot: number, context: BlockContext): string {
   // A name equal to a cached one is valid: only valid names enter the table.
-  const cacheable = end - start <= CACHED_MAX_LENGTH;
-  const slot = cacheable ? slotOf(buf, start, end) : 0;
+  const cacheable = slot !== UNCACHED;
   if (cacheable) {
     const hit = nameTable.find(slot, buf, words, start, end);
     if (hit !== undefined) return hit;
@@ -431,6 +442,8 @@ function latin1(buf: Uint8Array, start: number, end: number): string {
 const CACHED_MAX_LENGTH = 128;
 const CACHE_BITS = 10;
 const CACHE_SIZE = 1 << CACHE_BITS;
+/** The slot of a string too long for the tables. */
+const UNCACHED = -1;
 
 /** One direct-mapped table: slot i holds a string and, from i * CACHED_MAX_LENGTH, its bytes. */
 class StringTable {

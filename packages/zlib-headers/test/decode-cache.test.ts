@@ -79,4 +79,16 @@ describe('decoding strings seen before', () => {
       { numRuns: 5000 },
     );
   });
+
+  it('agrees with a plain decoder on names too long for the tables', () => {
+    // Names of 127 to 131 chars straddle the tables' limit (128); equal ones must still be duplicates.
+    const long = fc.tuple(fc.constantFrom('a', 'b'), fc.integer({ min: 127, max: 131 })).map(([c, n]) => c.repeat(n));
+    const name = fc.oneof(long, fc.constantFrom('a', 'b', 'aB'));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(name, fc.constantFrom('v', 'w')), { minLength: 0, maxLength: 6 }), (pairs) => {
+        expect(decoded(block(pairs))).toEqual(reference(pairs));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
