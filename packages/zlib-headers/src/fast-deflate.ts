@@ -127,16 +127,19 @@ export class FastDeflater implements PairHistory {
   readonly #hashShift: number;
   #output: Uint8Array = new Uint8Array(256);
   #header: Uint8Array | undefined;
-  /** The pairs of the last block compressed: names, values and stream positions (see `#base`). */
-  #pairNames: string[] = [];
-  #pairValues: string[] = [];
-  #pairStarts = new Int32Array(REMEMBERED_PAIRS);
+  /**
+   * The pairs of the last block compressed: names, values and stream
+   * positions (see `#base`), the first `#pairCount`. The block being written
+   * overwrites pair i once it has read it, so a block that is abandoned
+   * before compress() (its writer threw) leaves them mixed: `#writing` tells.
+   */
+  readonly #pairNames: string[] = [];
+  readonly #pairValues: string[] = [];
+  readonly #pairStarts = new Int32Array(REMEMBERED_PAIRS);
   #pairCount = 0;
-  /** The same for the block being written, which become the above once it is compressed. */
-  #nextNames: string[] = [];
-  #nextValues: string[] = [];
-  #nextStarts = new Int32Array(REMEMBERED_PAIRS);
-  #nextCount = 0;
+  /** Pairs of the block being written so far, and whether one is being written. */
+  #writtenCount = 0;
+  #writing = false;
   /** The copies in the block being written: (start, end, distance) triples, in order, adjacent ones merged. */
   readonly #repeats = new Int32Array(3 * REMEMBERED_PAIRS);
   #repeatCount = 0;
@@ -165,8 +168,10 @@ export class FastDeflater implements PairHistory {
    */
   reserve(size: number): Uint8Array {
     if (this.#end + size > this.#buffer.length || this.#buffer.length > this.#bufferSize) this.#slide(size);
-    // Whatever a block abandoned before compress() (its writer threw) is forgotten.
-    this.#nextCount = 0;
+    // A block abandoned before compress() may have overwritten some pairs: forget them all.
+    if (this.#writing) this.#pairCount = 0;
+    this.#writing = true;
+    this.#writtenCount = 0;
     this.#repeatCount = 0;
     return this.#buffer;
   }
@@ -179,10 +184,13 @@ export class FastDeflater implements PairHistory {
 
   wrote(index: number, name: string, value: string, pos: number, length: number, source: number): void {
     if (index < REMEMBERED_PAIRS) {
-      this.#nextNames[index] = name;
-      this.#nextValues[index] = value;
-      this.#nextStarts[index] = pos + this.#base;
-      this.#nextCount = index + 1;
+      // A repeated pair has the same name and value already.
+      if (source < 0) {
+        this.#pairNames[index] = name;
+        this.#pairValues[index] = value;
+      }
+      this.#pairStarts[index] = pos + this.#base;
+      this.#writtenCount = index + 1;
     }
     if (source < 0) return;
     const repeats = this.#repeats;
@@ -347,17 +355,8 @@ export class FastDeflater implements PairHistory {
 
   /** The pairs of the block just compressed become those the next block may copy. */
   #commitPairs(): void {
-    const names = this.#pairNames;
-    const values = this.#pairValues;
-    const starts = this.#pairStarts;
-    this.#pairNames = this.#nextNames;
-    this.#pairValues = this.#nextValues;
-    this.#pairStarts = this.#nextStarts;
-    this.#pairCount = this.#nextCount;
-    this.#nextNames = names;
-    this.#nextValues = values;
-    this.#nextStarts = starts;
-    this.#nextCount = 0;
+    this.#pairCount = this.#writtenCount;
+    this.#writing = false;
     this.#repeatCount = 0;
   }
 
