@@ -114,6 +114,20 @@ describe('compressed header blocks', () => {
     }
   });
 
+  it('leaves the headroom asked for in front of the block, at every level', () => {
+    for (const level of [0, 1, 9]) {
+      const plain = new HeaderDeflater(3, { level });
+      const roomy = new HeaderDeflater(3, { level });
+      for (const headroom of [0, 18, 3, 100]) {
+        const block = plain.deflate(request);
+        const withRoom = roomy.deflate(request, headroom);
+        expect(withRoom.length).toBe(headroom + block.length);
+        expect(hex(withRoom.subarray(0, headroom))).toBe('00'.repeat(headroom));
+        expect(hex(withRoom.subarray(headroom))).toBe(hex(block));
+      }
+    }
+  });
+
   it('what it writes inflates with C zlib', () => {
     const deflater = new HeaderDeflater(3, { level: 9 });
     const block = deflater.deflate(request);
