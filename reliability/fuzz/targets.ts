@@ -13,7 +13,7 @@ import {
   decodeFrames,
 } from '@spdy/frames';
 import { type HeaderList, HeaderFrameDecoder, HeaderInflater, decodeNameValueBlock, encodeNameValueBlock } from '@spdy/zlib-headers';
-import { Session, StreamTable, type SessionOptions } from '@spdy/session';
+import { Session, SessionStateError, StreamTable, type SessionOptions } from '@spdy/session';
 import { chunks, splitInput } from './input.js';
 import { InvariantViolation, canonical, check, noThrow } from './invariant.js';
 import { Rng } from './rng.js';
@@ -258,11 +258,17 @@ export function attachApp(session: Session, side: 'client' | 'server', wire: 2 |
     session.on('requestReceived', ({ streamId }) => {
       if (wire === 3 && own === 0) {
         own++;
-        session.submitPush(streamId, {
-          requestHeaders: { ':scheme': 'https', ':host': 'example.com', ':path': '/app.js' },
-          responseHeaders: { ':status': '200', ':version': 'HTTP/1.1' },
-          body: 'pushed',
-        });
+        try {
+          session.submitPush(streamId, {
+            requestHeaders: { ':scheme': 'https', ':host': 'example.com', ':path': '/app.js' },
+            responseHeaders: { ':status': '200', ':version': 'HTTP/1.1' },
+            body: 'pushed',
+          });
+        } catch (error) {
+          // A push is a new stream of ours, refused once either side sent GOAWAY (the peer
+          // may still open streams after its own): skipped, as @spdy/server skips it.
+          if (!(error instanceof SessionStateError) || (error.code !== 'ERR_GOAWAY_RECEIVED' && error.code !== 'ERR_GOAWAY_SENT')) throw error;
+        }
       }
       session.submitResponse(streamId, { ':status': '200', ':version': 'HTTP/1.1', 'content-type': 'text/plain' }, 'hello\n');
     });
