@@ -279,7 +279,11 @@ function emptyPart(name: string): TypeError {
 // ---------------------------------------------------------------------------
 // Decoding.
 
-/** Decodes the block in `buf[0, end)`; `words` is a DataView of at least that range, from `buf[0]`. */
+/**
+ * Decodes the block in `buf[0, end)`; `words` is a DataView of at least that
+ * range, from `buf[0]`, which reads the (big-endian) counts and lengths and
+ * compares strings 4 bytes at a time.
+ */
 export function decodeBlock(
   buf: Uint8Array,
   end: number,
@@ -290,7 +294,7 @@ export function decodeBlock(
   const wide = version !== 2;
   const lengthSize = wide ? 4 : 2;
   if (end < lengthSize) throw truncated('the pair count', context);
-  const count = wide ? readUint32(buf, 0) : readUint16(buf, 0);
+  const count = wide ? words.getUint32(0) : words.getUint16(0);
   let pos = lengthSize;
   // Every pair takes at least its two length fields: check before looping or allocating.
   if (count > (end - pos) / (2 * lengthSize)) {
@@ -300,7 +304,7 @@ export function decodeBlock(
   const seen = count > LINEAR_SCAN_MAX ? new Set<string>() : undefined;
   for (let i = 0; i < count; i++) {
     if (end - pos < lengthSize) throw truncated(`the length of name ${i}`, context);
-    const nameLength = wide ? readUint32(buf, pos) : readUint16(buf, pos);
+    const nameLength = wide ? words.getUint32(pos) : words.getUint16(pos);
     pos += lengthSize;
     if (nameLength > end - pos) throw truncated(`name ${i} (${nameLength} bytes)`, context);
     if (nameLength === 0) throw streamError(HeaderErrorCode.EMPTY_NAME, 'a header name is empty', context);
@@ -312,7 +316,7 @@ export function decodeBlock(
     }
     seen?.add(name);
     if (end - pos < lengthSize) throw truncated(`the length of the value of ${JSON.stringify(name)}`, context);
-    const valueLength = wide ? readUint32(buf, pos) : readUint16(buf, pos);
+    const valueLength = wide ? words.getUint32(pos) : words.getUint16(pos);
     pos += lengthSize;
     if (valueLength > end - pos) throw truncated(`the value of ${JSON.stringify(name)} (${valueLength} bytes)`, context);
     readValues(buf, words, pos, pos + valueLength, name, headers, version, context);
@@ -326,15 +330,6 @@ export function decodeBlock(
 
 function truncated(what: string, context: BlockContext): SpdyProtocolError {
   return streamError(HeaderErrorCode.TRUNCATED, `the block ends inside ${what}`, context);
-}
-
-function readUint16(buf: Uint8Array, pos: number): number {
-  return (buf[pos]! << 8) | buf[pos + 1]!;
-}
-
-function readUint32(buf: Uint8Array, pos: number): number {
-  // Multiplication keeps values above 2^31 positive.
-  return buf[pos]! * 0x1000000 + ((buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!);
 }
 
 // The names of the block being decoded and their table slots, for the
