@@ -85,11 +85,15 @@ describe.each([2, 3, 3.1] as const)('SPDY/%s over plain TCP', (version) => {
 });
 
 it('receives trailers sent in a HEADERS frame after the body', async () => {
+  // The trailers wait for the test's signal: sent on a timer they could share
+  // a socket read with the body and arrive before the response is awaited.
+  let sendTrailers!: () => void;
+  const trailersAllowed = new Promise<void>((resolve) => (sendTrailers = resolve));
   const { origin } = await server(3.1, (stream) => {
     stream.session.submitSynReply(stream.streamId, [[':status', '200'], [':version', 'HTTP/1.1']]);
     stream.session.submitData(stream.streamId, 'some body');
     stream.flush();
-    setImmediate(() => {
+    void trailersAllowed.then(() => {
       stream.session.submitHeaders(stream.streamId, [['x-checksum', 'abc']], { fin: true });
       stream.flush();
     });
@@ -103,6 +107,7 @@ it('receives trailers sent in a HEADERS frame after the body', async () => {
   const early = response.trailers;
   const earlyRaw = response.rawTrailers;
   expect(early).toEqual({});
+  sendTrailers();
   expect((await response.bytes()).toString()).toBe('some body');
   expect(response.trailers).toBe(early);
   expect(response.rawTrailers).toBe(earlyRaw);
