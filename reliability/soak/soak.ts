@@ -49,6 +49,8 @@ const ABRUPT_SHARE = 0.03;
 const HUNG_MS = 60_000;
 
 const { values: args } = parseArgs({
+  // `pnpm soak -- --minutes 2` passes the `--` along: skip it, as the fuzz CLI does.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     minutes: { type: 'string', default: '10' },
     connections: { type: 'string', default: '20' },
