@@ -16,6 +16,7 @@ import { encodeNameValueBlock } from '@spdy/zlib-headers';
 import { corpusDir, writeCorpusFile } from './corpus.js';
 import { parseHex } from './hex.js';
 import { joinInput } from './input.js';
+import { concat } from './mutate.js';
 import { TARGETS, attachApp, joinBlocks, sessionOptions } from './targets.js';
 
 const fixture = (name: string): Uint8Array => {
@@ -29,13 +30,6 @@ interface Capture {
   readonly versionBits: number;
   readonly toServer: Uint8Array;
   readonly toClient: Uint8Array;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.length));
-  return out;
 }
 
 /** A client and a server of ours in memory; returns the bytes each direction carried. */
